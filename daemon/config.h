@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: MIT */
+/* The schedule file -> Schedule, with every problem reported as FILE:LINE: message.
+ * Library code: returns errors as values and never exits or prints. */
+#pragma once
+#include <glib.h>
+#include <stddef.h>
+#include "schedule.h"
+
+#define CONFIG_MAX_LINE 4096      /* bytes per line, newline excluded */
+#define CONFIG_MAX_SIZE (4 << 20) /* bytes per file */
+#define CONFIG_MAX_ERRORS 100     /* further problems are counted, not listed */
+
+typedef struct {
+        unsigned line; /* 0 = the file as a whole */
+        char *message;
+} ConfigError;
+
+typedef struct {
+        char *path;          /* as given, for messages */
+        ConfigError *errors; /* in order of line */
+        size_t n_errors;
+        size_t n_suppressed; /* problems past CONFIG_MAX_ERRORS */
+} ConfigErrors;
+
+void config_errors_free(ConfigErrors *e);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(ConfigErrors, config_errors_free)
+/* "FILE:LINE: message\n" per error (and a count of suppressed ones). */
+char *config_errors_format(const ConfigErrors *e);
+
+/* Parse a schedule file held in memory. `path` is for messages only. `local` is the zone
+ * of sessions without a timezone (the system's). Returns the schedule, or NULL with
+ * *errors set (never both). Pure: no I/O. */
+Schedule *config_parse_buf(const char *path, const char *buf, size_t len, Tz *local,
+                           ConfigErrors **errors);
+/* Read and parse a file. A missing, unreadable or non-regular file is an error too, and
+ * so is one that others can write. Sets *errno_out to the errno of a failed read (ENOENT
+ * for a missing file) or 0. */
+Schedule *config_load(const char *path, Tz *local, ConfigErrors **errors, int *errno_out);

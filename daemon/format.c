@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: MIT */
+/* Formatting of instants and spans, JSON strings, and parsing of --from. */
+#include "format.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "timeparse.h"
+
+static const char *const wday_names[] = {"", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+static const char *const month_names[] = {"", "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                          "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+
+char *format_rfc3339(Tz *tz, int64_t t)
+{
+        Ymd d;
+        int sod;
+        tz_local(tz, t, &d, &sod);
+        int32_t off = tz_offset_at(tz, t);
+        char sign = off < 0 ? '-' : '+';
+        int32_t a = off < 0 ? -off : off;
+        return g_strdup_printf("%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", d.y, d.m, d.d,
+                               sod / 3600, sod / 60 % 60, sod % 60, sign, a / 3600, a / 60 % 60);
+}
+
+char *format_long(Tz *tz, int64_t t)
+{
+        Ymd d;
+        int sod;
+        tz_local(tz, t, &d, &sod);
+        return g_strdup_printf("%s %04d-%02d-%02d %02d:%02d %s",
+                               wday_names[civil_weekday(civil_days(d))], d.y, d.m, d.d,
+                               sod / 3600, sod / 60 % 60, tz_abbrev_at(tz, t));
+}
+
+char *format_short(Tz *tz, int64_t t)
+{
+        Ymd d;
+        int sod;
+        tz_local(tz, t, &d, &sod);
+        return g_strdup_printf("%s %d %s %02d:%02d", wday_names[civil_weekday(civil_days(d))],
+                               d.d, month_names[d.m], sod / 3600, sod / 60 % 60);
+}
+
+char *format_span(int64_t s)
+{
+        if (s < 0)
+                s = -s;
+        int64_t days = s / 86400, h = s / 3600 % 24, m = s / 60 % 60;
+        if (days >= 1)
+                return h ? g_strdup_printf("%" G_GINT64_FORMAT " day%s %" G_GINT64_FORMAT "h", days,
+                                           days == 1 ? "" : "s", h)
+                         : g_strdup_printf("%" G_GINT64_FORMAT " day%s", days, days == 1 ? "" : "s");
+        if (h >= 1)
+                return m ? g_strdup_printf("%" G_GINT64_FORMAT "h %" G_GINT64_FORMAT "min", h, m)
+                         : g_strdup_printf("%" G_GINT64_FORMAT "h", h);
+        if (m >= 1)
+                return g_strdup_printf("%" G_GINT64_FORMAT "min", m);
+        return g_strdup_printf("%" G_GINT64_FORMAT "s", s);
+}
+
+void json_append_string(GString *out, const char *s)
+{
+        g_string_append_c(out, '"');
+        for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+                switch (*p) {
+                case '"': g_string_append(out, "\\\""); break;
+                case '\\': g_string_append(out, "\\\\"); break;
+                case '\n': g_string_append(out, "\\n"); break;
+                case '\r': g_string_append(out, "\\r"); break;
+                case '\t': g_string_append(out, "\\t"); break;
+                default:
+                        if (*p < 0x20 || *p == 0x7f)
+                                g_string_append_printf(out, "\\u%04x", *p);
+                        else
+                                g_string_append_c(out, (char)*p);
+                }
+        }
+        g_string_append_c(out, '"');
+}
+
+static bool digits(const char *s, size_t n)
+{
+        for (size_t i = 0; i < n; i++)
+                if (!g_ascii_isdigit(s[i]))
+                        return false;
+        return true;
+}
+
+int parse_instant(const char *s, Tz *local, int64_t *out)
+{
+        size_t len = strlen(s);
+        Ymd d;
+        char date[11];
+        if (len < 10)
+                return -EINVAL;
+        memcpy(date, s, 10);
+        date[10] = '\0';
+        if (parse_date(date, &d) < 0)
+                return -EINVAL;
+        if (len == 10) {
+                *out = tz_resolve(local, d, 0);
+                return 0;
+        }
+        if (s[10] == ' ' && len == 16) {
+                int minute;
+                if (parse_hhmm(s + 11, &minute) < 0)
+                        return -EINVAL;
+                *out = tz_resolve(local, d, minute);
+                return 0;
+        }
+        /* RFC 3339: date 'T' hh:mm:ss [.frac] (Z | ±hh:mm) */
+        if (len < 20 || (s[10] != 'T' && s[10] != 't') || s[13] != ':' || s[16] != ':' ||
+            !digits(s + 11, 2) || !digits(s + 14, 2) || !digits(s + 17, 2))
+                return -EINVAL;
+        int h = (s[11] - '0') * 10 + (s[12] - '0');
+        int m = (s[14] - '0') * 10 + (s[15] - '0');
+        int sec = (s[17] - '0') * 10 + (s[18] - '0');
+        if (h > 23 || m > 59 || sec > 60)
+                return -EINVAL;
+        const char *p = s + 19;
+        if (*p == '.') {
+                p++;
+                if (!g_ascii_isdigit(*p))
+                        return -EINVAL;
+                while (g_ascii_isdigit(*p))
+                        p++;
+        }
+        int32_t off;
+        if ((*p == 'Z' || *p == 'z') && p[1] == '\0') {
+                off = 0;
+        } else if ((*p == '+' || *p == '-') && strlen(p) == 6 && digits(p + 1, 2) && p[3] == ':' &&
+                   digits(p + 4, 2)) {
+                int oh = (p[1] - '0') * 10 + (p[2] - '0'), om = (p[4] - '0') * 10 + (p[5] - '0');
+                if (oh > 23 || om > 59)
+                        return -EINVAL;
+                off = (oh * 3600 + om * 60) * (*p == '-' ? -1 : 1);
+        } else {
+                return -EINVAL;
+        }
+        *out = civil_days(d) * 86400 + h * 3600 + m * 60 + MIN(sec, 59) - off;
+        return 0;
+}

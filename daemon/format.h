@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: MIT */
+/* Turning instants into text people and programs read, and reading --from. Pure. */
+#pragma once
+#include <glib.h>
+#include <stdint.h>
+#include "tz.h"
+
+/* "2026-12-01T14:00:00+01:00": RFC 3339 with the zone's offset at `t`. */
+char *format_rfc3339(Tz *tz, int64_t t);
+/* "Tue 2026-12-01 14:00 CET": for tables. */
+char *format_long(Tz *tz, int64_t t);
+/* "Tue 1 Dec 14:00": for status lines. */
+char *format_short(Tz *tz, int64_t t);
+/* "4 days 2h", "1h 20min", "35s": a span as systemctl list-timers writes it. */
+char *format_span(int64_t seconds);
+/* Appends `s` as a JSON string (quotes included). `s` must be valid UTF-8. */
+void json_append_string(GString *out, const char *s);
+/* RFC 3339 ("2026-11-25T09:00:00+01:00", "…Z", fractions ignored), or a local
+ * "YYYY-MM-DD" or "YYYY-MM-DD HH:MM" in `local` (RFC 5545 rules at DST changes).
+ * 0 or -EINVAL. */
+int parse_instant(const char *s, Tz *local, int64_t *out);

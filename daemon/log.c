@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: MIT */
+/* stderr logging with optional sd-daemon priority prefixes. */
+#include "log.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+static int prefixes;
+
+void log_set_prefixes(int on)
+{
+        prefixes = on;
+}
+
+void log_msg(int priority, const char *fmt, ...)
+{
+        va_list ap;
+        va_start(ap, fmt);
+        if (prefixes)
+                fprintf(stderr, "<%d>", priority);
+        vfprintf(stderr, fmt, ap);
+        fputc('\n', stderr);
+        va_end(ap);
+}

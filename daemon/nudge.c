@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: MIT */
+/* The nudge command: dispatches to its subcommands. */
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "config.h"
+
+static const char usage[] =
+        "Usage: nudge COMMAND [OPTIONS]\n"
+        "\n"
+        "Helps you arrive at therapy prepared: your sessions, their reminders, your notes.\n"
+        "\n"
+        "Commands:\n"
+        "  check [--config FILE]            Check the schedule and show what comes next\n"
+        "  list  [--config FILE] [--from TIME] [--days N] [--json]\n"
+        "                                   List the sessions to come and their reminders\n"
+        "  edit  [--config FILE]            Edit the schedule safely, checked before it is saved\n"
+        "  note  [--question] TEXT...       Add a thought or a question to the next session's notes\n"
+        "  note  --edit | --path            Open the next session's notes, or print their path\n"
+        "\n"
+        "Options:\n"
+        "  -h, --help                       Show this help (COMMAND --help: that command's)\n"
+        "  -V, --version                    Show the version\n"
+        "\n"
+        "The schedule lives in ~/.config/nudge/schedule.ini. See nudge(1) and nudge.ini(5).\n"
+        "Exit status: 0 success, 64 wrong arguments, 78 problems in the schedule file.\n";
+
+int main(int argc, char **argv)
+{
+        setlocale(LC_ALL, "");
+        if (argc < 2) {
+                fputs(usage, stderr);
+                return EXIT_USAGE;
+        }
+        const char *cmd = argv[1];
+        if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
+                fputs(usage, stdout);
+                return 0;
+        }
+        if (!strcmp(cmd, "-V") || !strcmp(cmd, "--version")) {
+                printf("nudge %s\n", PACKAGE_VERSION);
+                return 0;
+        }
+        static const struct {
+                const char *name;
+                int (*run)(int, char **);
+        } commands[] = {
+                {"check", cli_check},
+                {"list", cli_list},
+                {"edit", cli_edit},
+                {"note", cli_note},
+        };
+        for (size_t i = 0; i < G_N_ELEMENTS(commands); i++)
+                if (!strcmp(cmd, commands[i].name))
+                        return commands[i].run(argc - 1, argv + 1);
+        fprintf(stderr, "nudge: unknown command '%s' (try nudge --help)\n", cmd);
+        return EXIT_USAGE;
+}

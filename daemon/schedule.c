@@ -1,0 +1,304 @@
+/* SPDX-License-Identifier: MIT */
+/* Expansion of series into sessions and reminders: pure calendar logic. */
+#include "schedule.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define DAY 86400
+/* How far series_next() looks ahead before it gives up: longer than any gap a valid
+ * series can have (every 52 months, a 31st that comes back every 7 years...). */
+#define NEXT_HORIZON_DAYS (366 * 60)
+
+Schedule *schedule_new(void)
+{
+        return g_new0(Schedule, 1);
+}
+
+void series_clear(Series *s)
+{
+        if (!s)
+                return;
+        g_free(s->id);
+        g_free(s->title);
+        g_free(s->once);
+        g_free(s->skip);
+        g_free(s->notes_dir);
+        g_free(s->prompt);
+        tz_unref(s->tz);
+        memset(s, 0, sizeof(*s));
+}
+
+void schedule_free(Schedule *s)
+{
+        if (!s)
+                return;
+        for (size_t i = 0; i < s->n_series; i++)
+                series_clear(&s->series[i]);
+        g_free(s->series);
+        g_free(s);
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+        int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+        return (x > y) - (x < y);
+}
+
+void series_occurrence(const Series *s, LocalTime local, Occurrence *out)
+{
+        memset(out, 0, sizeof(*out));
+        out->series = s;
+        out->local = local;
+        out->start = tz_resolve(s->tz, local.date, local.minute);
+        out->end = out->start + s->duration;
+
+        int64_t date_days = civil_days(local.date);
+        for (size_t i = 0; i < s->n_leads; i++) {
+                const Lead *l = &s->leads[i];
+                int64_t base = out->start;
+                /* Calendar days count back from the time as written, then resolve. */
+                if (l->days > 0)
+                        base = tz_resolve(s->tz, civil_from_days(date_days - l->days), local.minute);
+                out->reminders[out->n_reminders++] = base - l->seconds;
+        }
+        qsort(out->reminders, out->n_reminders, sizeof(int64_t), cmp_i64);
+        size_t n = 0;
+        for (size_t i = 0; i < out->n_reminders; i++)
+                if (n == 0 || out->reminders[n - 1] != out->reminders[i])
+                        out->reminders[n++] = out->reminders[i];
+        out->n_reminders = n;
+}
+
+static bool skipped(const Series *s, int64_t days)
+{
+        return s->n_skip > 0 && bsearch(&days, s->skip, s->n_skip, sizeof(int64_t), cmp_i64);
+}
+
+static bool date_allowed(const Series *s, int64_t days)
+{
+        if (s->has_start && days < s->start_days)
+                return false;
+        if (s->has_until && days > s->until_days)
+                return false;
+        return !skipped(s, days);
+}
+
+/* Emits the occurrence on a local date if its start lies in [from, to); returns false
+ * when the callback asked to stop. */
+static bool emit(const Series *s, int64_t days, int minute, int64_t from, int64_t to,
+                 OccurrenceFn fn, void *userdata)
+{
+        if (!date_allowed(s, days))
+                return true;
+        Occurrence o;
+        series_occurrence(s, (LocalTime){civil_from_days(days), minute}, &o);
+        if (o.start < from || o.start >= to)
+                return true;
+        return fn(&o, userdata);
+}
+
+static int64_t monday_of(int64_t days)
+{
+        return days - (civil_weekday(days) - 1);
+}
+
+static void expand_weekly(const Series *s, int64_t lo, int64_t hi, int64_t from, int64_t to,
+                          OccurrenceFn fn, void *userdata)
+{
+        int64_t first_monday = s->has_start ? monday_of(s->start_days) : 0;
+        for (int64_t d = lo; d <= hi; d++) {
+                if (!(s->weekdays & (1u << civil_weekday(d))))
+                        continue;
+                if (s->every > 1) {
+                        int64_t weeks = (monday_of(d) - first_monday) / 7;
+                        if (weeks < 0 || weeks % s->every != 0)
+                                continue;
+                }
+                if (!emit(s, d, s->minute, from, to, fn, userdata))
+                        return;
+        }
+}
+
+/* The day of the month of a monthly series in year y, month m; 0 if that month has none. */
+static int monthly_day(const Series *s, int y, int m)
+{
+        int dim = civil_days_in_month(y, m);
+        if (s->kind == REPEAT_MONTHLY_DAY)
+                return s->mday <= dim ? s->mday : 0;
+        if (s->nth > 0) {
+                int w1 = civil_weekday(civil_days((Ymd){y, m, 1}));
+                int day = 1 + (s->weekday - w1 + 7) % 7 + (s->nth - 1) * 7;
+                return day <= dim ? day : 0;
+        }
+        int wl = civil_weekday(civil_days((Ymd){y, m, dim}));
+        return dim - (wl - s->weekday + 7) % 7;
+}
+
+static void expand_monthly(const Series *s, int64_t lo, int64_t hi, int64_t from, int64_t to,
+                           OccurrenceFn fn, void *userdata)
+{
+        Ymd a = civil_from_days(lo), b = civil_from_days(hi);
+        int first = s->has_start ? s->start.y * 12 + (s->start.m - 1) : 0;
+        for (int mi = a.y * 12 + (a.m - 1); mi <= b.y * 12 + (b.m - 1); mi++) {
+                if (s->every > 1 && ((mi - first) < 0 || (mi - first) % s->every != 0))
+                        continue;
+                int y = mi / 12, m = mi % 12 + 1;
+                int day = monthly_day(s, y, m);
+                if (day == 0)
+                        continue;
+                int64_t d = civil_days((Ymd){y, m, day});
+                if (d < lo || d > hi)
+                        continue;
+                if (!emit(s, d, s->minute, from, to, fn, userdata))
+                        return;
+        }
+}
+
+void series_expand(const Series *s, int64_t from, int64_t to, OccurrenceFn fn, void *userdata)
+{
+        if (from >= to)
+                return;
+        /* Local dates whose sessions can start in [from, to): the instants' own local dates,
+         * widened by two days for gaps and for zones far from UTC. */
+        Ymd date;
+        tz_local(s->tz, from, &date, NULL);
+        int64_t lo = civil_days(date) - 2;
+        tz_local(s->tz, to, &date, NULL);
+        int64_t hi = civil_days(date) + 2;
+        if (s->has_start && lo < s->start_days)
+                lo = s->start_days;
+        if (s->has_until && hi > s->until_days)
+                hi = s->until_days;
+        if (lo > hi)
+                return;
+
+        switch (s->kind) {
+        case REPEAT_WEEKLY:
+                expand_weekly(s, lo, hi, from, to, fn, userdata);
+                break;
+        case REPEAT_MONTHLY_NTH:
+        case REPEAT_MONTHLY_DAY:
+                expand_monthly(s, lo, hi, from, to, fn, userdata);
+                break;
+        case REPEAT_ONCE:
+                for (size_t i = 0; i < s->n_once; i++) {
+                        int64_t d = civil_days(s->once[i].date);
+                        if (d < lo || d > hi)
+                                continue;
+                        if (!emit(s, d, s->once[i].minute, from, to, fn, userdata))
+                                return;
+                }
+                break;
+        }
+}
+
+static bool collect(const Occurrence *o, void *userdata)
+{
+        g_array_append_val((GArray *)userdata, *o);
+        return true;
+}
+
+static int cmp_occurrence(const void *a, const void *b)
+{
+        const Occurrence *x = a, *y = b;
+        if (x->start != y->start)
+                return (x->start > y->start) - (x->start < y->start);
+        return strcmp(x->series->id, y->series->id);
+}
+
+GArray *schedule_expand(const Schedule *s, int64_t from, int64_t to)
+{
+        GArray *out = g_array_new(FALSE, FALSE, sizeof(Occurrence));
+        for (size_t i = 0; i < s->n_series; i++)
+                series_expand(&s->series[i], from, to, collect, out);
+        g_array_sort(out, cmp_occurrence);
+        return out;
+}
+
+typedef struct {
+        Occurrence *out;
+        bool found;
+} NextCtx;
+
+static bool take_first(const Occurrence *o, void *userdata)
+{
+        NextCtx *ctx = userdata;
+        *ctx->out = *o;
+        ctx->found = true;
+        return false;
+}
+
+bool series_next(const Series *s, int64_t t, Occurrence *out)
+{
+        NextCtx ctx = {out, false};
+        int64_t span = 8;
+        for (int64_t done = 0; done < NEXT_HORIZON_DAYS; done += span, span *= 4) {
+                int64_t from = t + done * DAY;
+                if (s->has_until && from > (s->until_days + 2) * DAY)
+                        break;
+                series_expand(s, from, from + span * DAY, take_first, &ctx);
+                if (ctx.found)
+                        return true;
+        }
+        return false;
+}
+
+typedef struct {
+        int64_t now;
+        Occurrence *occ;
+        int64_t best;
+        bool found;
+} ReminderCtx;
+
+static bool earliest_reminder(const Occurrence *o, void *userdata)
+{
+        ReminderCtx *ctx = userdata;
+        for (size_t i = 0; i < o->n_reminders; i++) {
+                int64_t r = o->reminders[i];
+                if (r < ctx->now)
+                        continue;
+                if (!ctx->found || r < ctx->best ||
+                    (r == ctx->best && strcmp(o->series->id, ctx->occ->series->id) < 0)) {
+                        ctx->best = r;
+                        *ctx->occ = *o;
+                        ctx->found = true;
+                }
+                break;
+        }
+        return true;
+}
+
+bool schedule_next_reminder(const Schedule *s, int64_t now, Occurrence *occ, int64_t *instant)
+{
+        ReminderCtx ctx = {now, occ, 0, false};
+        /* A reminder comes at most 4w (plus a daylight-saving hour) before its session, so
+         * sessions of the next 31 days hold every reminder of that span ... */
+        int64_t horizon = now + 31 * DAY;
+        for (size_t i = 0; i < s->n_series; i++)
+                series_expand(&s->series[i], now, horizon, earliest_reminder, &ctx);
+        /* ... and after that, the first later session of each series is the candidate. */
+        for (size_t i = 0; i < s->n_series; i++) {
+                Occurrence o;
+                if (series_next(&s->series[i], horizon, &o))
+                        earliest_reminder(&o, &ctx);
+        }
+        if (ctx.found)
+                *instant = ctx.best;
+        return ctx.found;
+}
+
+bool schedule_next_session(const Schedule *s, int64_t now, Occurrence *occ)
+{
+        bool found = false;
+        for (size_t i = 0; i < s->n_series; i++) {
+                Occurrence o;
+                if (!series_next(&s->series[i], now, &o))
+                        continue;
+                if (!found || o.start < occ->start) {
+                        *occ = o;
+                        found = true;
+                }
+        }
+        return found;
+}

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: MIT */
+/* The schedule: series of sessions and their expansion into occurrences and reminders.
+ * Pure calendar logic: no I/O, no clock; every function takes the instants it needs. */
+#pragma once
+#include <glib.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include "civil.h"
+#include "timeparse.h"
+#include "tz.h"
+
+#define SCHEDULE_MAX_LEADS 8
+
+typedef enum {
+        REPEAT_WEEKLY,      /* weekdays + time */
+        REPEAT_MONTHLY_NTH, /* 1st..5th or last weekday + time */
+        REPEAT_MONTHLY_DAY, /* day of month + time */
+        REPEAT_ONCE,        /* explicit dates and times */
+} RepeatKind;
+
+typedef struct {
+        Ymd date;
+        int minute;
+} LocalTime;
+
+/* One series of sessions: one section of the file. Owned by its Schedule. */
+typedef struct {
+        char *id;    /* section name, lower case */
+        char *title; /* never NULL */
+        RepeatKind kind;
+        unsigned weekdays; /* REPEAT_WEEKLY: bit (1 << wd), wd 1..7 (Monday = 1) */
+        int nth;           /* REPEAT_MONTHLY_NTH: 1..5, or -1 for "last" */
+        int weekday;       /* REPEAT_MONTHLY_NTH: 1..7 */
+        int mday;          /* REPEAT_MONTHLY_DAY: 1..31 */
+        int minute;        /* weekly and monthly: minutes of the day */
+        LocalTime *once;   /* REPEAT_ONCE: sorted, without duplicates */
+        size_t n_once;
+        int every; /* >= 1 */
+        bool has_start, has_until;
+        Ymd start, until;
+        int64_t start_days, until_days; /* civil_days() of start and until */
+        int64_t *skip;                  /* civil_days() of skipped dates, sorted */
+        size_t n_skip;
+        Lead leads[SCHEDULE_MAX_LEADS];
+        size_t n_leads;
+        int64_t duration; /* seconds */
+        Tz *tz;
+        char *notes_dir; /* as written, may start with "~"; NULL = default */
+        bool privacy;
+        char *prompt; /* NULL = built-in prompts */
+} Series;
+
+typedef struct {
+        Series *series; /* sorted by id */
+        size_t n_series;
+} Schedule;
+
+/* One session of a series, with its reminder instants (Unix seconds). */
+typedef struct {
+        const Series *series;
+        LocalTime local; /* the date and time as written */
+        int64_t start, end;
+        int64_t reminders[SCHEDULE_MAX_LEADS]; /* earliest first, no duplicates */
+        size_t n_reminders;
+} Occurrence;
+
+Schedule *schedule_new(void);
+void schedule_free(Schedule *s);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(Schedule, schedule_free)
+/* Frees the members of a series (not the struct itself). */
+void series_clear(Series *s);
+
+/* Fill an occurrence of `s` on `local` (start, end, reminders). */
+void series_occurrence(const Series *s, LocalTime local, Occurrence *out);
+
+/* Calls `fn` for each occurrence of `s` whose start is in [from, to), in order of start.
+ * Stops early when fn returns false. */
+typedef bool (*OccurrenceFn)(const Occurrence *o, void *userdata);
+void series_expand(const Series *s, int64_t from, int64_t to, OccurrenceFn fn, void *userdata);
+
+/* All occurrences of the schedule with start in [from, to), ordered by start, then id. */
+GArray *schedule_expand(const Schedule *s, int64_t from, int64_t to); /* of Occurrence */
+
+/* The first occurrence of `s` whose start is at or after `t`; false if none. */
+bool series_next(const Series *s, int64_t t, Occurrence *out);
+
+/* The earliest reminder instant at or after `now` over the whole schedule, and the
+ * occurrence it belongs to; false if none. */
+bool schedule_next_reminder(const Schedule *s, int64_t now, Occurrence *occ, int64_t *instant);
+/* The first session of the whole schedule starting at or after `now` (ties: by id). */
+bool schedule_next_session(const Schedule *s, int64_t now, Occurrence *occ);
