@@ -1,0 +1,303 @@
+/* SPDX-License-Identifier: MIT */
+/* Sent-reminder records: an in-memory map plus its crash-safe file. */
+#include "state.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define STATE_HEADER "nudge-state 1"
+#define STATE_MAX_ID 256      /* longer than any section name the config accepts */
+#define STATE_MAX_SIZE (8 << 20)
+
+struct State {
+        GHashTable *map; /* "ID\tSTART" -> int64_t* sent-up-to */
+};
+
+static char *key_of(const char *series_id, int64_t session_start)
+{
+        return g_strdup_printf("%s\t%" PRId64, series_id, session_start);
+}
+
+State *state_new(void)
+{
+        State *st = g_new0(State, 1);
+        st->map = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+        return st;
+}
+
+void state_free(State *st)
+{
+        if (!st)
+                return;
+        g_hash_table_destroy(st->map);
+        g_free(st);
+}
+
+int64_t state_sent_upto(const State *st, const char *series_id, int64_t session_start)
+{
+        g_autofree char *key = key_of(series_id, session_start);
+        const int64_t *v = g_hash_table_lookup(st->map, key);
+        return v ? *v : INT64_MIN;
+}
+
+void state_mark(State *st, const char *series_id, int64_t session_start, int64_t instant)
+{
+        g_autofree char *key = key_of(series_id, session_start);
+        int64_t *v = g_hash_table_lookup(st->map, key);
+        if (v) {
+                if (instant > *v)
+                        *v = instant;
+                return;
+        }
+        v = g_new(int64_t, 1);
+        *v = instant;
+        g_hash_table_insert(st->map, g_steal_pointer(&key), v);
+}
+
+static int64_t key_start(const char *key)
+{
+        const char *tab = strrchr(key, '\t');
+        return tab ? g_ascii_strtoll(tab + 1, NULL, 10) : INT64_MIN;
+}
+
+static gboolean older_than(gpointer key, gpointer value, gpointer before)
+{
+        return key_start(key) < *(const int64_t *)before;
+}
+
+size_t state_prune(State *st, int64_t before)
+{
+        return g_hash_table_foreach_remove(st->map, older_than, &before);
+}
+
+size_t state_size(const State *st)
+{
+        return g_hash_table_size(st->map);
+}
+
+/* Strict decimal: optional '-', digits, no overflow, nothing else. */
+static bool parse_i64(const char *s, size_t len, int64_t *out)
+{
+        char buf[24];
+        if (len == 0 || len >= sizeof buf)
+                return false;
+        memcpy(buf, s, len);
+        buf[len] = '\0';
+        size_t i = buf[0] == '-' ? 1 : 0;
+        if (buf[i] == '\0')
+                return false;
+        for (size_t j = i; buf[j]; j++)
+                if (buf[j] < '0' || buf[j] > '9')
+                        return false;
+        errno = 0;
+        char *end = NULL;
+        long long v = strtoll(buf, &end, 10);
+        if (errno != 0 || *end != '\0')
+                return false;
+        *out = v;
+        return true;
+}
+
+static bool valid_id(const char *s, size_t len)
+{
+        if (len == 0 || len > STATE_MAX_ID)
+                return false;
+        for (size_t i = 0; i < len; i++) {
+                char c = s[i];
+                if (!(g_ascii_isalnum(c) || c == '-' || c == '_' || c == '.'))
+                        return false;
+        }
+        return true;
+}
+
+State *state_parse_buf(const char *buf, size_t len, int *error_out)
+{
+        g_autoptr(State) st = state_new();
+        size_t pos = 0;
+        bool header = false;
+
+        while (pos < len) {
+                const char *line = buf + pos;
+                const char *nl = memchr(line, '\n', len - pos);
+                if (!nl)
+                        goto bad; /* every line ends with a newline: a cut file is damaged */
+                size_t n = (size_t)(nl - line);
+                pos += n + 1;
+                if (!header) {
+                        if (n != strlen(STATE_HEADER) || memcmp(line, STATE_HEADER, n) != 0)
+                                goto bad;
+                        header = true;
+                        continue;
+                }
+                const char *t1 = memchr(line, '\t', n);
+                if (!t1)
+                        goto bad;
+                const char *t2 = memchr(t1 + 1, '\t', (size_t)(line + n - (t1 + 1)));
+                if (!t2)
+                        goto bad;
+                int64_t start, upto;
+                if (!valid_id(line, (size_t)(t1 - line)) ||
+                    !parse_i64(t1 + 1, (size_t)(t2 - t1 - 1), &start) ||
+                    !parse_i64(t2 + 1, (size_t)(line + n - t2 - 1), &upto))
+                        goto bad;
+                g_autofree char *id = g_strndup(line, (size_t)(t1 - line));
+                state_mark(st, id, start, upto);
+        }
+        if (!header)
+                goto bad;
+        return g_steal_pointer(&st);
+bad:
+        if (error_out)
+                *error_out = -EBADMSG;
+        return NULL;
+}
+
+static gint cmp_str(gconstpointer a, gconstpointer b)
+{
+        return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+char *state_format(const State *st)
+{
+        GString *out = g_string_new(STATE_HEADER "\n");
+        guint n = 0;
+        g_autofree gpointer *keys = g_hash_table_get_keys_as_array(st->map, &n);
+        qsort(keys, n, sizeof *keys, cmp_str);
+        for (guint i = 0; i < n; i++) {
+                const int64_t *v = g_hash_table_lookup(st->map, keys[i]);
+                g_string_append_printf(out, "%s\t%" PRId64 "\n", (const char *)keys[i], *v);
+        }
+        return g_string_free(out, FALSE);
+}
+
+static int read_fd(int fd, char **buf_out, size_t *len_out)
+{
+        struct stat sb;
+        if (fstat(fd, &sb) < 0)
+                return -errno;
+        if (!S_ISREG(sb.st_mode))
+                return -EISDIR;
+        if (sb.st_size > STATE_MAX_SIZE)
+                return -EFBIG;
+        g_autofree char *buf = g_malloc((size_t)sb.st_size + 1);
+        size_t got = 0;
+        while (got < (size_t)sb.st_size) {
+                ssize_t k = read(fd, buf + got, (size_t)sb.st_size - got);
+                if (k < 0 && errno == EINTR)
+                        continue;
+                if (k < 0)
+                        return -errno;
+                if (k == 0)
+                        break;
+                got += (size_t)k;
+        }
+        buf[got] = '\0';
+        *buf_out = g_steal_pointer(&buf);
+        *len_out = got;
+        return 0;
+}
+
+static int read_file(const char *path, char **buf_out, size_t *len_out)
+{
+        int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+        if (fd < 0)
+                return -errno;
+        int r = read_fd(fd, buf_out, len_out);
+        close(fd);
+        return r;
+}
+
+State *state_load(const char *path, char **set_aside, int *errno_out)
+{
+        g_autofree char *buf = NULL;
+        size_t len = 0;
+        int r = read_file(path, &buf, &len);
+        *set_aside = NULL;
+        *errno_out = 0;
+        if (r == -ENOENT)
+                return state_new();
+        if (r == 0) {
+                State *st = state_parse_buf(buf, len, &r);
+                if (st)
+                        return st;
+        }
+        *errno_out = r;
+        /* Keep the damaged file for a person to look at, out of the way of the next save. */
+        int64_t stamp = g_get_real_time() / G_USEC_PER_SEC;
+        for (unsigned i = 0; i < 100 && !*set_aside; i++) {
+                g_autofree char *aside = i == 0
+                        ? g_strdup_printf("%s.corrupt-%" PRId64, path, stamp)
+                        : g_strdup_printf("%s.corrupt-%" PRId64 "-%u", path, stamp, i);
+                if (g_file_test(aside, G_FILE_TEST_EXISTS))
+                        continue;
+                if (rename(path, aside) == 0)
+                        *set_aside = g_steal_pointer(&aside);
+                else
+                        break;
+        }
+        return state_new();
+}
+
+static int write_all(int fd, const char *buf, size_t len)
+{
+        while (len > 0) {
+                ssize_t k = write(fd, buf, len);
+                if (k < 0 && errno == EINTR)
+                        continue;
+                if (k < 0)
+                        return -errno;
+                buf += k;
+                len -= (size_t)k;
+        }
+        return 0;
+}
+
+static int mkdir_parents(const char *dir)
+{
+        g_autofree char *parent = g_path_get_dirname(dir);
+        if (g_mkdir_with_parents(parent, 0700) < 0)
+                return -errno;
+        if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+                return -errno;
+        return 0;
+}
+
+int state_save(const State *st, const char *path)
+{
+        g_autofree char *dir = g_path_get_dirname(path);
+        g_autofree char *text = state_format(st);
+        g_autofree char *tmp = g_strdup_printf("%s.tmp-%ld", path, (long)getpid());
+        int r = mkdir_parents(dir);
+        if (r < 0)
+                return r;
+
+        int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+        if (fd < 0)
+                return -errno;
+        r = write_all(fd, text, strlen(text));
+        /* fsync before rename: after a crash the name must point at complete contents. */
+        if (r == 0 && fsync(fd) < 0)
+                r = -errno;
+        if (close(fd) < 0 && r == 0)
+                r = -errno;
+        if (r == 0 && rename(tmp, path) < 0)
+                r = -errno;
+        if (r < 0) {
+                unlink(tmp);
+                return r;
+        }
+        /* fsync the folder so that the rename itself survives a power cut. */
+        int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dfd < 0)
+                return -errno;
+        if (fsync(dfd) < 0)
+                r = -errno;
+        close(dfd);
+        return r;
+}

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: MIT */
+/* The record of reminders already sent, kept under $XDG_STATE_HOME/nudge/ so that no
+ * reminder goes out twice across restarts and crashes. */
+#pragma once
+#include <glib.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* For each session occurrence (series id + start instant), the latest reminder instant
+ * sent for it. Reminders of an occurrence are sent in order of their instants and missed
+ * ones collapse into the latest, so "every reminder at or before this instant is done" is
+ * all there is to remember. */
+typedef struct State State;
+
+State *state_new(void);
+void state_free(State *st);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(State, state_free)
+
+/* The latest reminder instant recorded for the occurrence, or INT64_MIN when none. */
+int64_t state_sent_upto(const State *st, const char *series_id, int64_t session_start);
+/* Records that every reminder of the occurrence up to `instant` is done. Never moves the
+ * mark backwards. */
+void state_mark(State *st, const char *series_id, int64_t session_start, int64_t instant);
+/* Forgets occurrences that started before `before` (they never need a reminder again).
+ * Returns how many were removed. */
+size_t state_prune(State *st, int64_t before);
+size_t state_size(const State *st);
+
+/* The file format, one record per line after a "nudge-state 1" header:
+ *   SERIES_ID <TAB> SESSION_START <TAB> SENT_UPTO    (decimal Unix seconds)
+ * Pure parse of a file held in memory: returns a new State, or NULL with -EBADMSG in
+ * *error_out for anything that is not exactly that (no partial trust in a damaged file). */
+State *state_parse_buf(const char *buf, size_t len, int *error_out);
+/* The file's text for `st`, records sorted; newly allocated. */
+char *state_format(const State *st);
+
+/* Loads `path`. A missing file gives an empty State. A file that cannot be read or parsed
+ * is renamed aside to PATH.corrupt-UNIXTIME (so a person can look at it), *set_aside is set
+ * to the new name (newly allocated), and an empty State is returned: a broken record
+ * must never stop reminders. Never NULL. *errno_out: 0, or the -errno of the failure. */
+State *state_load(const char *path, char **set_aside, int *errno_out);
+/* Writes atomically: a temporary file in the same folder, fsync, rename over `path`,
+ * fsync of the folder. The folder is created 0700 if needed, the file is 0600.
+ * Returns 0 or -errno; on failure the old file is intact. */
+int state_save(const State *st, const char *path);

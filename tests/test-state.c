@@ -1,0 +1,186 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests of the sent-reminder records: parsing, formatting, pruning, the file. */
+#include <errno.h>
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "state.h"
+
+static void test_parse_good(void)
+{
+        const char *text = "nudge-state 1\n"
+                           "therapy\t1764594000\t1764590400\n"
+                           "group.a-b_c\t-5\t-100\n";
+        int err = 0;
+        g_autoptr(State) st = state_parse_buf(text, strlen(text), &err);
+        g_assert_nonnull(st);
+        g_assert_cmpuint(state_size(st), ==, 2);
+        g_assert_cmpint(state_sent_upto(st, "therapy", 1764594000), ==, 1764590400);
+        g_assert_cmpint(state_sent_upto(st, "group.a-b_c", -5), ==, -100);
+        g_assert_cmpint(state_sent_upto(st, "therapy", 1764594001), ==, INT64_MIN);
+        g_assert_cmpint(state_sent_upto(st, "other", 1764594000), ==, INT64_MIN);
+}
+
+static void test_parse_bad(void)
+{
+        static const char *const bad[] = {
+                "",                                   /* no header */
+                "nudge-state 2\n",                    /* unknown version */
+                "nudge-state 1",                      /* cut before the newline */
+                "nudge-state 1\nx\t1\t2",             /* last line cut */
+                "nudge-state 1\nx\t1\n",              /* a field missing */
+                "nudge-state 1\nx\t1\t2\t3\n",        /* a field too many */
+                "nudge-state 1\n\t1\t2\n",            /* empty id */
+                "nudge-state 1\nA B\t1\t2\n",         /* blank in id */
+                "nudge-state 1\nx\t1a\t2\n",          /* junk in a number */
+                "nudge-state 1\nx\t\t2\n",            /* empty number */
+                "nudge-state 1\nx\t-\t2\n",           /* a sign alone */
+                "nudge-state 1\nx\t1\t99999999999999999999\n", /* overflow */
+                "nudge-state 1\nx\t+1\t2\n",          /* explicit plus */
+                "nudge-state 1\n\n",                  /* blank line */
+                "nudge-state 1\r\nx\t1\t2\n",         /* CRLF */
+        };
+        for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {
+                int err = 0;
+                State *st = state_parse_buf(bad[i], strlen(bad[i]), &err);
+                if (st)
+                        g_error("accepted case %zu: \"%s\"", i, bad[i]);
+                g_assert_cmpint(err, ==, -EBADMSG);
+        }
+        /* A NUL byte inside a record. */
+        const char nul[] = "nudge-state 1\nx\0y\t1\t2\n";
+        int err = 0;
+        g_assert_null(state_parse_buf(nul, sizeof nul - 1, &err));
+}
+
+static void test_mark_and_format(void)
+{
+        g_autoptr(State) st = state_new();
+        state_mark(st, "b", 200, 150);
+        state_mark(st, "a", 100, 50);
+        state_mark(st, "a", 100, 40); /* never backwards */
+        g_assert_cmpint(state_sent_upto(st, "a", 100), ==, 50);
+        state_mark(st, "a", 100, 90);
+        g_assert_cmpint(state_sent_upto(st, "a", 100), ==, 90);
+        g_autofree char *text = state_format(st);
+        g_assert_cmpstr(text, ==, "nudge-state 1\na\t100\t90\nb\t200\t150\n");
+
+        int err = 0;
+        g_autoptr(State) back = state_parse_buf(text, strlen(text), &err);
+        g_assert_nonnull(back);
+        g_autofree char *again = state_format(back);
+        g_assert_cmpstr(again, ==, text);
+}
+
+static void test_prune(void)
+{
+        g_autoptr(State) st = state_new();
+        state_mark(st, "a", 100, 50);
+        state_mark(st, "a", 200, 150);
+        state_mark(st, "b", 300, 250);
+        g_assert_cmpuint(state_prune(st, 200), ==, 1);
+        g_assert_cmpuint(state_size(st), ==, 2);
+        g_assert_cmpint(state_sent_upto(st, "a", 100), ==, INT64_MIN);
+        g_assert_cmpint(state_sent_upto(st, "a", 200), ==, 150);
+}
+
+static char *make_tmpdir(void)
+{
+        GError *error = NULL;
+        char *dir = g_dir_make_tmp("test-state-XXXXXX", &error);
+        g_assert_no_error(error);
+        return dir;
+}
+
+static void test_save_load(void)
+{
+        g_autofree char *tmp = make_tmpdir();
+        g_autofree char *dir = g_build_filename(tmp, "state", "nudge", NULL);
+        g_autofree char *path = g_build_filename(dir, "sent", NULL);
+
+        g_autoptr(State) st = state_new();
+        state_mark(st, "therapy", 1000, 900);
+        g_assert_cmpint(state_save(st, path), ==, 0);
+
+        struct stat sb;
+        g_assert_cmpint(g_stat(path, &sb), ==, 0);
+        g_assert_cmpint(sb.st_mode & 0777, ==, 0600);
+        g_assert_cmpint(g_stat(dir, &sb), ==, 0);
+        g_assert_cmpint(sb.st_mode & 0777, ==, 0700);
+
+        /* Saving again replaces the file and leaves no temporary behind. */
+        state_mark(st, "therapy", 1000, 950);
+        g_assert_cmpint(state_save(st, path), ==, 0);
+        g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+        g_assert_nonnull(d);
+        const char *name;
+        unsigned n = 0;
+        while ((name = g_dir_read_name(d))) {
+                g_assert_cmpstr(name, ==, "sent");
+                n++;
+        }
+        g_assert_cmpuint(n, ==, 1);
+
+        g_autofree char *aside = NULL;
+        int err = -1;
+        g_autoptr(State) back = state_load(path, &aside, &err);
+        g_assert_cmpint(err, ==, 0);
+        g_assert_null(aside);
+        g_assert_cmpint(state_sent_upto(back, "therapy", 1000), ==, 950);
+
+        g_assert_cmpint(g_unlink(path), ==, 0);
+        g_assert_cmpint(g_rmdir(dir), ==, 0);
+}
+
+static void test_load_missing(void)
+{
+        g_autofree char *tmp = make_tmpdir();
+        g_autofree char *path = g_build_filename(tmp, "absent", NULL);
+        g_autofree char *aside = NULL;
+        int err = -1;
+        g_autoptr(State) st = state_load(path, &aside, &err);
+        g_assert_nonnull(st);
+        g_assert_cmpint(err, ==, 0);
+        g_assert_null(aside);
+        g_assert_cmpuint(state_size(st), ==, 0);
+}
+
+static void test_load_corrupt(void)
+{
+        g_autofree char *tmp = make_tmpdir();
+        g_autofree char *path = g_build_filename(tmp, "sent", NULL);
+        g_assert_true(g_file_set_contents(path, "garbage\x01\n", -1, NULL));
+        g_autofree char *aside = NULL;
+        int err = 0;
+        g_autoptr(State) st = state_load(path, &aside, &err);
+        g_assert_nonnull(st);
+        g_assert_cmpint(err, ==, -EBADMSG);
+        g_assert_nonnull(aside);
+        g_assert_true(g_str_has_prefix(aside, path));
+        g_assert_true(g_file_test(aside, G_FILE_TEST_IS_REGULAR));
+        g_assert_false(g_file_test(path, G_FILE_TEST_EXISTS));
+        g_assert_cmpuint(state_size(st), ==, 0);
+
+        /* A folder where the file should be: set aside too, never a crash. */
+        g_assert_cmpint(g_mkdir(path, 0700), ==, 0);
+        g_autofree char *aside2 = NULL;
+        g_autoptr(State) st2 = state_load(path, &aside2, &err);
+        g_assert_nonnull(st2);
+        g_assert_cmpint(err, ==, -EISDIR);
+        g_assert_nonnull(aside2);
+}
+
+int main(int argc, char **argv)
+{
+        g_test_init(&argc, &argv, NULL);
+        g_test_add_func("/state/parse-good", test_parse_good);
+        g_test_add_func("/state/parse-bad", test_parse_bad);
+        g_test_add_func("/state/mark-format", test_mark_and_format);
+        g_test_add_func("/state/prune", test_prune);
+        g_test_add_func("/state/save-load", test_save_load);
+        g_test_add_func("/state/load-missing", test_load_missing);
+        g_test_add_func("/state/load-corrupt", test_load_corrupt);
+        return g_test_run();
+}
