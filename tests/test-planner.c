@@ -3,7 +3,7 @@
 #include <glib.h>
 #include <string.h>
 
-#include "config.h"
+#include "../daemon/config.h" /* not the build's autoconf config.h */
 #include "planner.h"
 #include "tz.h"
 
