@@ -99,26 +99,33 @@ int cli_check(int argc, char **argv)
 
 static void print_json(const GArray *occ)
 {
-        GString *line = g_string_sized_new(256);
+        GString *line = g_string_sized_new(256 * (occ->len + 1));
         for (guint i = 0; i < occ->len; i++) {
                 const Occurrence *o = &g_array_index(occ, Occurrence, i);
                 Tz *tz = o->series->tz;
-                g_string_truncate(line, 0);
                 g_string_append(line, "{\"id\":");
                 json_append_string(line, o->series->id);
                 g_string_append(line, ",\"title\":");
                 json_append_string(line, o->series->title);
-                g_autofree char *start = format_rfc3339(tz, o->start);
-                g_autofree char *end = format_rfc3339(tz, o->end);
-                g_string_append_printf(line, ",\"start\":\"%s\",\"end\":\"%s\",\"reminders\":[",
-                                       start, end);
+                char start[RFC3339_SIZE], end[RFC3339_SIZE], r[RFC3339_SIZE];
+                format_rfc3339_buf(tz, o->start, start);
+                format_rfc3339_buf(tz, o->end, end);
+                g_string_append(line, ",\"start\":\"");
+                g_string_append(line, start);
+                g_string_append(line, "\",\"end\":\"");
+                g_string_append(line, end);
+                g_string_append(line, "\",\"reminders\":[");
                 for (size_t k = 0; k < o->n_reminders; k++) {
-                        g_autofree char *r = format_rfc3339(tz, o->reminders[k]);
-                        g_string_append_printf(line, "%s\"%s\"", k ? "," : "", r);
+                        format_rfc3339_buf(tz, o->reminders[k], r);
+                        if (k)
+                                g_string_append_c(line, ',');
+                        g_string_append_c(line, '"');
+                        g_string_append(line, r);
+                        g_string_append_c(line, '"');
                 }
                 g_string_append(line, "]}\n");
-                fwrite(line->str, 1, line->len, stdout);
         }
+        fwrite(line->str, 1, line->len, stdout);
         g_string_free(line, TRUE);
 }
 

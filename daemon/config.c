@@ -90,13 +90,28 @@ char *config_errors_format(const ConfigErrors *e)
 
 /* ---- the line scanner ----------------------------------------------------------------- */
 
-/* The dictionary keeps entries in insertion order: entry i of the dictionary was read
- * from lines[i]. Section entries ("name") have a NULL value, keys are "name:key". */
+/* One dictionary per section (iniparser's dictionary_set() scans every entry, so one big
+ * dictionary makes a large file quadratic). A dictionary keeps entries in insertion
+ * order: entry i was read from lines[i]. Entry 0 is the section ("name", NULL value),
+ * the others are "name:key". */
 typedef struct {
         dictionary *dict;
-        GArray *lines;          /* unsigned, parallel to the dictionary's entries */
-        GHashTable *spelling;   /* section id -> name as written (for default titles) */
+        GArray *lines;  /* unsigned, parallel to the dictionary's entries */
+        char *spelling; /* the name as written (for default titles) */
+} SecScan;
+
+typedef struct {
+        GPtrArray *sections; /* of SecScan */
 } Scan;
+
+static void secscan_free(void *p)
+{
+        SecScan *ss = p;
+        dictionary_del(ss->dict);
+        g_array_free(ss->lines, TRUE);
+        g_free(ss->spelling);
+        g_free(ss);
+}
 
 static bool section_name_ok(const char *name)
 {
@@ -120,8 +135,9 @@ static bool key_name_ok(const char *name)
 
 static void scan_add(Scan *sc, const char *key, const char *value, unsigned line)
 {
-        dictionary_set(sc->dict, key, value);
-        g_array_append_val(sc->lines, line);
+        SecScan *ss = g_ptr_array_index(sc->sections, sc->sections->len - 1);
+        dictionary_set(ss->dict, key, value);
+        g_array_append_val(ss->lines, line);
 }
 
 /* Reads one value: quoted (taken literally) or unquoted (up to a comment, trimmed).
@@ -183,7 +199,11 @@ static void scan_line(Scan *sc, Report *r, char *text, unsigned line, char **sec
                         return;
                 }
                 g_hash_table_insert(seen, g_strdup(id), GUINT_TO_POINTER(line));
-                g_hash_table_insert(sc->spelling, g_strdup(id), g_strdup(name));
+                SecScan *ss = g_new0(SecScan, 1);
+                ss->dict = dictionary_new(16);
+                ss->lines = g_array_new(FALSE, FALSE, sizeof(unsigned));
+                ss->spelling = g_strdup(name);
+                g_ptr_array_add(sc->sections, ss);
                 scan_add(sc, id, NULL, line);
                 *section = g_steal_pointer(&id);
                 *section_line = line;
@@ -418,7 +438,9 @@ static bool parse_monthly(Report *r, unsigned line, const char *v, Series *s)
         int minute = 0;
         if (n == 2) {
                 int mday;
-                if (parse_uint_range(w[0], 1, 31, &mday) < 0) {
+                /* "05" reads as the 5th, as people write dates. */
+                const char *day = (w[0][0] == '0' && w[0][1]) ? w[0] + 1 : w[0];
+                if (parse_uint_range(day, 1, 31, &mday) < 0) {
                         report(r, line, "'%s' is not a day of the month: use 1 to 31, as in "
                                         "'15 09:00'", w[0]);
                         ok = false;
@@ -598,9 +620,15 @@ static bool check_text(Report *r, unsigned line, const char *key, const char *v,
         return true;
 }
 
-static Tz *parse_tz(Report *r, unsigned line, const char *v)
+/* Sessions in one zone share one Tz, and so its cache of offsets. */
+static Tz *parse_tz(Report *r, GHashTable *zones, unsigned line, const char *v)
 {
-        Tz *tz = *v ? tz_new(v) : NULL;
+        Tz *tz = g_hash_table_lookup(zones, v);
+        if (tz)
+                return tz_ref(tz);
+        tz = *v ? tz_new(v) : NULL;
+        if (tz)
+                g_hash_table_insert(zones, g_strdup(v), tz_ref(tz));
         if (!tz)
                 report(r, line, "unknown time zone '%s': use an IANA name such as Europe/Berlin or "
                                 "America/New_York (listed under /usr/share/zoneinfo)", v);
@@ -608,7 +636,7 @@ static Tz *parse_tz(Report *r, unsigned line, const char *v)
 }
 
 /* Keys shared by [defaults] and sessions; fills `d` from `sec`. */
-static bool parse_common(Report *r, const Section *sec, Defaults *d)
+static bool parse_common(Report *r, GHashTable *zones, const Section *sec, Defaults *d)
 {
         bool ok = true;
         const char *v;
@@ -620,7 +648,7 @@ static bool parse_common(Report *r, const Section *sec, Defaults *d)
                 ok = false;
         }
         if ((v = sec->value[K_TIMEZONE])) {
-                Tz *tz = parse_tz(r, sec->vline[K_TIMEZONE], v);
+                Tz *tz = parse_tz(r, zones, sec->vline[K_TIMEZONE], v);
                 if (tz) {
                         tz_unref(d->tz);
                         d->tz = tz;
@@ -644,12 +672,12 @@ static bool parse_common(Report *r, const Section *sec, Defaults *d)
         return ok;
 }
 
-static bool build_series(Report *r, const Section *sec, const Defaults *defaults,
-                         const char *spelling, Series *s)
+static bool build_series(Report *r, GHashTable *zones, const Section *sec,
+                         const Defaults *defaults, const char *spelling, Series *s)
 {
         Defaults d = *defaults;
         d.tz = tz_ref(defaults->tz);
-        bool ok = parse_common(r, sec, &d);
+        bool ok = parse_common(r, zones, sec, &d);
         const char *v;
 
         s->id = g_strdup(sec->id);
@@ -759,53 +787,48 @@ Schedule *config_parse_buf(const char *path, const char *buf, size_t len, Tz *lo
                            ConfigErrors **errors)
 {
         Report r = {path, g_array_new(FALSE, FALSE, sizeof(ConfigError)), 0};
-        Scan sc = {dictionary_new(0), g_array_new(FALSE, FALSE, sizeof(unsigned)),
-                   g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free)};
+        Scan sc = {g_ptr_array_new_with_free_func(secscan_free)};
         scan_buf(&sc, &r, buf, len);
+        g_autoptr(GHashTable) zones = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                                            (GDestroyNotify)tz_unref);
 
-        /* Group the dictionary's entries into sections, in file order. */
-        GArray *sections = g_array_new(FALSE, TRUE, sizeof(Section));
-        const unsigned *lines = (const unsigned *)(void *)sc.lines->data;
+        /* What each section says, and on which lines, from its dictionary. */
+        Section *sections = g_new0(Section, MAX(sc.sections->len, 1));
         ssize_t defaults_index = -1;
-        for (ssize_t i = 0; i < sc.dict->size; i++) {
-                const char *key = sc.dict->key[i];
-                if (!key)
-                        continue;
-                if (!sc.dict->val[i]) {
-                        Section sec = {.id = key, .line = lines[i]};
-                        if (!strcmp(key, "defaults"))
-                                defaults_index = (ssize_t)sections->len;
-                        g_array_append_val(sections, sec);
-                        continue;
-                }
-                Section *sec = &g_array_index(sections, Section, sections->len - 1);
-                fill_section(&r, sec, strchr(key, ':') + 1, sc.dict->val[i], lines[i],
-                             (ssize_t)sections->len - 1 == defaults_index);
+        for (guint i = 0; i < sc.sections->len; i++) {
+                const SecScan *ss = g_ptr_array_index(sc.sections, i);
+                const unsigned *lines = (const unsigned *)(void *)ss->lines->data;
+                Section *sec = &sections[i];
+                sec->id = ss->dict->key[0];
+                sec->line = lines[0];
+                if (!strcmp(sec->id, "defaults"))
+                        defaults_index = i;
+                for (ssize_t k = 1; k < ss->dict->size; k++)
+                        if (ss->dict->key[k])
+                                fill_section(&r, sec, strchr(ss->dict->key[k], ':') + 1,
+                                             ss->dict->val[k], lines[k], defaults_index == i);
         }
 
         Defaults d = {.n_leads = 2, .duration = 50 * 60, .tz = tz_ref(local)};
         d.leads[0] = (Lead){1, 0};    /* 1d */
         d.leads[1] = (Lead){0, 3600}; /* 1h */
         if (defaults_index >= 0)
-                parse_common(&r, &g_array_index(sections, Section, defaults_index), &d);
+                parse_common(&r, zones, &sections[defaults_index], &d);
 
         Schedule *sched = schedule_new();
-        size_t n_sessions = sections->len - (defaults_index >= 0 ? 1 : 0);
-        sched->series = g_new0(Series, MAX(n_sessions, 1));
-        for (size_t i = 0; i < sections->len; i++) {
-                const Section *sec = &g_array_index(sections, Section, i);
+        sched->series = g_new0(Series, MAX(sc.sections->len, 1));
+        for (guint i = 0; i < sc.sections->len; i++) {
                 if ((ssize_t)i == defaults_index)
                         continue;
-                build_series(&r, sec, &d, g_hash_table_lookup(sc.spelling, sec->id),
+                const SecScan *ss = g_ptr_array_index(sc.sections, i);
+                build_series(&r, zones, &sections[i], &d, ss->spelling,
                              &sched->series[sched->n_series++]);
         }
         qsort(sched->series, sched->n_series, sizeof(Series), cmp_series);
 
         tz_unref(d.tz);
-        g_array_free(sections, TRUE);
-        g_array_free(sc.lines, TRUE);
-        g_hash_table_destroy(sc.spelling);
-        dictionary_del(sc.dict);
+        g_free(sections);
+        g_ptr_array_free(sc.sections, TRUE);
 
         if (r.errors->len > 0)
                 g_array_sort(r.errors, cmp_error);

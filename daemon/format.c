@@ -12,16 +12,43 @@ static const char *const wday_names[] = {"", "Mon", "Tue", "Wed", "Thu", "Fri", 
 static const char *const month_names[] = {"", "Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                           "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
-char *format_rfc3339(Tz *tz, int64_t t)
+static char *put2(char *p, int v)
+{
+        p[0] = (char)('0' + v / 10 % 10);
+        p[1] = (char)('0' + v % 10);
+        return p + 2;
+}
+
+void format_rfc3339_buf(Tz *tz, int64_t t, char buf[RFC3339_SIZE])
 {
         Ymd d;
         int sod;
         tz_local(tz, t, &d, &sod);
         int32_t off = tz_offset_at(tz, t);
-        char sign = off < 0 ? '-' : '+';
         int32_t a = off < 0 ? -off : off;
-        return g_strdup_printf("%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", d.y, d.m, d.d,
-                               sod / 3600, sod / 60 % 60, sod % 60, sign, a / 3600, a / 60 % 60);
+        char *p = put2(put2(buf, d.y / 100), d.y % 100);
+        *p++ = '-';
+        p = put2(p, d.m);
+        *p++ = '-';
+        p = put2(p, d.d);
+        *p++ = 'T';
+        p = put2(p, sod / 3600);
+        *p++ = ':';
+        p = put2(p, sod / 60 % 60);
+        *p++ = ':';
+        p = put2(p, sod % 60);
+        *p++ = off < 0 ? '-' : '+';
+        p = put2(p, a / 3600);
+        *p++ = ':';
+        p = put2(p, a / 60 % 60);
+        *p = '\0';
+}
+
+char *format_rfc3339(Tz *tz, int64_t t)
+{
+        char buf[RFC3339_SIZE];
+        format_rfc3339_buf(tz, t, buf);
+        return g_strdup(buf);
 }
 
 char *format_long(Tz *tz, int64_t t)

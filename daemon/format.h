@@ -7,6 +7,9 @@
 
 /* "2026-12-01T14:00:00+01:00": RFC 3339 with the zone's offset at `t`. */
 char *format_rfc3339(Tz *tz, int64_t t);
+#define RFC3339_SIZE 32
+/* The same into `buf`, without allocating (listing a year prints a lot of them). */
+void format_rfc3339_buf(Tz *tz, int64_t t, char buf[RFC3339_SIZE]);
 /* "Tue 2026-12-01 14:00 CET": for tables. */
 char *format_long(Tz *tz, int64_t t);
 /* "Tue 1 Dec 14:00": for status lines. */
