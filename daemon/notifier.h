@@ -6,6 +6,7 @@
 #include <gio/gio.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* What to show, already worded (see prompts.h). Strings are plain UTF-8 text, never
  * markup: the backend escapes them where the server parses markup. */
@@ -40,3 +41,14 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(Notifier, notifier_free)
 void notifier_send_async(Notifier *n, const Notice *notice, GCancellable *cancellable,
                          GAsyncReadyCallback callback, gpointer userdata);
 bool notifier_send_finish(Notifier *n, GAsyncResult *result, GError **error);
+
+/* How long Snooze waits: 10 minutes. The environment variable NUDGE_TEST_SNOOZE_SECONDS
+ * (1..600) shortens it; it exists for tests only and is not a setting. */
+int64_t notifier_snooze_seconds(void);
+
+/* What the "Write notes" action does: create the notes file from the template if it is
+ * missing (notes_create), then open it with the person's default application, started as a
+ * transient unit of the user service manager so that it neither inherits nudged's sandbox
+ * nor dies with it (a direct launch when no manager answers). The opening itself runs from
+ * the main loop. 0, or -errno when the file could not be created. */
+int notifier_open_notes(const char *notes_path, const char *title, int64_t session_start);

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: MIT */
+/* The built-in preparation prompts: the one place where their words live. Included by
+ * prompts.c only.
+ *
+ * To change what reminders say, edit the sentences below and rebuild. Keep each prompt to
+ * one or two warm sentences of plain text (no markup: it is escaped where needed). The
+ * order matters little: reminders walk through a list one prompt at a time, so two
+ * reminders in a row never show the same one as long as a list has two or more entries.
+ * A person can also replace all of them for a session with `prompt = …` in the schedule
+ * file.
+ *
+ * A prompt prepares; it never diagnoses or advises beyond that, and it never scolds a
+ * person for ignoring an earlier reminder. */
+#pragma once
+
+/* For the earlier reminders (typically a day before): an invitation to reflect and write.
+ * Themes: writing thoughts down, questions to ask (approach, confidentiality, goals),
+ * saying hesitation out loud, starting small, looking back on trust, noticing what did not
+ * feel right, giving trust time. */
+static const char *const prompts_table_reflect[] = {
+        "Before your session, set aside five quiet minutes to write down what has been on "
+        "your mind since last time.",
+
+        "Is something about how your therapist works still unclear to you? Note the "
+        "question down: asking is part of the work, not a detour from it.",
+
+        "Feeling unsure or nervous about therapy is something you can say out loud in the "
+        "session. Your therapist can work with that, at your pace.",
+
+        "You do not have to share everything at once. Choose one small thing to bring, and "
+        "notice how it is received.",
+
+        "How did the last session leave you? If anything felt judging, dismissive or "
+        "unsafe, write it down: it deserves to be raised.",
+
+        "What would you like to talk about first? A few words on paper now make it easier "
+        "to begin when you are in the room.",
+
+        "Wondering what stays between you and your therapist, and what might not? That is a "
+        "fair question to bring to your session.",
+
+        "Think back on moments when trusting someone came easily, or did not. Is any of "
+        "that worth bringing into the room?",
+
+        "Trust usually grows over several sessions. There is no need to hurry it: bring "
+        "what feels possible this time.",
+
+        "What do you hope these sessions will change? If the goals feel fuzzy, you can ask "
+        "to go through them together.",
+
+        "Has something from last time stayed with you since? A short note about it now "
+        "will help you find the words later.",
+
+        "Therapists are people too, and sometimes miss the mark. If something did not sit "
+        "right, saying so honestly can help put it right.",
+
+        "If part of you would rather skip this session, jot down why. That reluctance can "
+        "be a good place to start.",
+};
+
+/* For the last reminder, shortly before the session: short and practical. */
+static const char *const prompts_table_last[] = {
+        "Take a minute to look over your notes.",
+        "A good moment to glance at your notes and questions.",
+        "One thing you want to say today? Jot it down now.",
+        "Find a quiet spot and have your notes at hand.",
+        "A quick look at your questions, and you are ready.",
+};

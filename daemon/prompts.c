@@ -1,0 +1,207 @@
+/* SPDX-License-Identifier: MIT */
+/* Words of a reminder: which session, when, and which preparation prompt. */
+#include "prompts.h"
+
+#include <glib.h>
+
+#include "civil.h"
+#include "prompts-table.h"
+
+static const char *const weekday_names[] = {
+        "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
+};
+static const char *const month_names[] = {
+        "January", "February", "March",     "April",   "May",      "June",
+        "July",    "August",   "September", "October", "November", "December",
+};
+
+static int64_t floor_div(int64_t a, int64_t b) {
+        int64_t q = a / b;
+        if (a % b != 0 && ((a < 0) != (b < 0)))
+                q--;
+        return q;
+}
+
+static int64_t floor_mod(int64_t a, int64_t b) {
+        return a - floor_div(a, b) * b;
+}
+
+size_t prompts_count(PromptKind kind) {
+        return kind == PROMPT_LAST ? G_N_ELEMENTS(prompts_table_last)
+                                   : G_N_ELEMENTS(prompts_table_reflect);
+}
+
+const char *prompts_get(PromptKind kind, size_t i) {
+        if (i >= prompts_count(kind))
+                return NULL;
+        return kind == PROMPT_LAST ? prompts_table_last[i] : prompts_table_reflect[i];
+}
+
+/* The reminder an instant belongs to: the latest one at or before it (a snoozed re-send
+ * keeps the words of the reminder it came from), else the first. */
+static size_t reminder_index(const Occurrence *o, int64_t reminder_instant) {
+        size_t idx = 0;
+        for (size_t k = 0; k < o->n_reminders; k++)
+                if (o->reminders[k] <= reminder_instant)
+                        idx = k;
+        return idx;
+}
+
+PromptKind prompts_kind(const Occurrence *o, int64_t reminder_instant) {
+        if (o->n_reminders == 0)
+                return o->start - reminder_instant < PROMPTS_LAST_WINDOW ? PROMPT_LAST
+                                                                         : PROMPT_REFLECT;
+        size_t i = reminder_index(o, reminder_instant);
+        /* Judged on the scheduled instant, not the sending time: a late or snoozed send
+         * keeps the kind its reminder was planned with. */
+        if (i == o->n_reminders - 1 && o->start - o->reminders[i] < PROMPTS_LAST_WINDOW)
+                return PROMPT_LAST;
+        return PROMPT_REFLECT;
+}
+
+/* A counter that grows by exactly one from each session of a series to the next one (skipped
+ * dates aside), derived from the occurrence alone, so that no state is needed to make
+ * consecutive reminders differ. */
+static int64_t occurrence_ordinal(const Occurrence *o) {
+        const Series *s = o->series;
+        int64_t days = civil_days(o->local.date);
+        int64_t every = s->every >= 1 ? s->every : 1;
+
+        switch (s->kind) {
+        case REPEAT_WEEKLY: {
+                /* Weeks start on Monday; 1970-01-05 (day 4) was one. */
+                int64_t week = floor_div(days - 4, 7);
+                unsigned wd = (unsigned) civil_weekday(days);
+                unsigned mask = s->weekdays & 0xfeu;
+                int per_week = __builtin_popcount(mask);
+                int rank = __builtin_popcount(mask & ((1u << wd) - 1u));
+                if (per_week == 0)
+                        per_week = 1;
+                return floor_div(week, every) * per_week + rank;
+        }
+        case REPEAT_MONTHLY_NTH:
+        case REPEAT_MONTHLY_DAY: {
+                int64_t months = (int64_t) o->local.date.y * 12 + (o->local.date.m - 1);
+                return floor_div(months, every);
+        }
+        case REPEAT_ONCE:
+                for (size_t k = 0; k < s->n_once; k++)
+                        if (civil_days(s->once[k].date) == days &&
+                            s->once[k].minute == o->local.minute)
+                                return (int64_t) k;
+                return days;
+        }
+        return days;
+}
+
+/* FNV-1a: a stable spread per series, so two series do not show the same prompt at once. */
+static uint32_t id_hash(const char *id) {
+        uint32_t h = 2166136261u;
+        for (const unsigned char *p = (const unsigned char *) (id ? id : ""); *p; p++) {
+                h ^= *p;
+                h *= 16777619u;
+        }
+        return h;
+}
+
+const char *prompts_pick(const Occurrence *o, int64_t reminder_instant) {
+        PromptKind kind = prompts_kind(o, reminder_instant);
+        int64_t m = (int64_t) prompts_count(kind);
+        int64_t ordinal = occurrence_ordinal(o);
+        int64_t slot;
+
+        if (kind == PROMPT_LAST) {
+                slot = ordinal;
+        } else {
+                /* Reflective reminders come first in an occurrence: number them across
+                 * occurrences, so each one moves one step on from the one before. */
+                int64_t stride = (int64_t) o->n_reminders;
+                if (stride > 0 && prompts_kind(o, o->reminders[o->n_reminders - 1]) == PROMPT_LAST)
+                        stride--;
+                if (stride < 1)
+                        stride = 1;
+                int64_t i = o->n_reminders > 0 ? (int64_t) reminder_index(o, reminder_instant) : 0;
+                slot = ordinal * stride + i;
+        }
+        int64_t idx = (floor_mod(slot, m) + (int64_t) (id_hash(o->series->id) % (uint32_t) m)) % m;
+        return prompts_get(kind, (size_t) idx);
+}
+
+static char *format_minutes(int64_t mins) {
+        if (mins < 60)
+                return g_strdup_printf("in %d minute%s", (int) mins, mins == 1 ? "" : "s");
+        int64_t h = mins / 60, rem = mins % 60;
+        if (rem == 0)
+                return g_strdup_printf("in %d hour%s", (int) h, h == 1 ? "" : "s");
+        return g_strdup_printf("in %d hour%s %d minute%s", (int) h, h == 1 ? "" : "s", (int) rem,
+                               rem == 1 ? "" : "s");
+}
+
+char *prompts_when(int64_t start, int64_t now, Tz *display_tz) {
+        Ymd ds, dn;
+        int ss, sn;
+        int64_t left = start - now;
+
+        tz_local(display_tz, start, &ds, &ss);
+        tz_local(display_tz, now, &dn, &sn);
+        int hh = ss / 3600, mm = ss / 60 % 60;
+
+        if (left <= -60)
+                return g_strdup_printf("started at %02d:%02d", hh, mm);
+        if (left < 30)
+                return g_strdup("starting now");
+
+        /* Within two hours, the time left says more than the clock time, and it stays
+         * true when a reminder goes out late. */
+        int64_t mins = (left + 30) / 60;
+        if (mins < 120)
+                return format_minutes(mins);
+
+        int64_t dd = civil_days(ds) - civil_days(dn);
+        if (dd == 0)
+                return g_strdup_printf("today at %02d:%02d", hh, mm);
+        if (dd == 1)
+                return g_strdup_printf("tomorrow at %02d:%02d", hh, mm);
+        const char *wd = weekday_names[civil_weekday(civil_days(ds)) - 1];
+        if (dd > 1 && dd < 7)
+                return g_strdup_printf("on %s at %02d:%02d", wd, hh, mm);
+        if (ds.y == dn.y)
+                return g_strdup_printf("on %s, %d %s at %02d:%02d", wd, ds.d,
+                                       month_names[ds.m - 1], hh, mm);
+        return g_strdup_printf("on %s, %d %s %d at %02d:%02d", wd, ds.d, month_names[ds.m - 1],
+                               ds.y, hh, mm);
+}
+
+/* " (14:00 CET)" when the session's own zone shows another clock time than the person's;
+ * else "". A person who travels still sees the time their therapist will expect them. */
+static char *session_zone_note(const Occurrence *o, Tz *display_tz) {
+        Tz *stz = o->series->tz;
+        if (!stz || !display_tz || tz_offset_at(stz, o->start) == tz_offset_at(display_tz, o->start))
+                return g_strdup("");
+        Ymd d;
+        int sec;
+        tz_local(stz, o->start, &d, &sec);
+        return g_strdup_printf(" (%02d:%02d %s)", sec / 3600, sec / 60 % 60,
+                               tz_abbrev_at(stz, o->start));
+}
+
+void prompts_compose(const Occurrence *o, int64_t reminder_instant, int64_t now, Tz *display_tz,
+                     char **summary, char **body) {
+        const Series *s = o->series;
+        g_autofree char *when = prompts_when(o->start, now, display_tz);
+        g_autofree char *note = NULL;
+
+        if (s->privacy) {
+                /* Only that a session is coming, and when: a lock screen or a shared
+                 * screen may show it. */
+                *summary = g_strdup_printf("Session %s", when);
+                *body = g_strdup("");
+                return;
+        }
+        note = session_zone_note(o, display_tz);
+        *summary = g_strdup_printf("%s %s%s", s->title, when, note);
+        if (s->prompt && s->prompt[0])
+                *body = g_strdup(s->prompt);
+        else
+                *body = g_strdup(prompts_pick(o, reminder_instant));
+}
