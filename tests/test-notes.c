@@ -1,0 +1,216 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests of the notes files: names, template, private creation, never overwriting,
+ * appending under a heading. */
+#include <errno.h>
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../daemon/config.h" /* not the build's autoconf config.h */
+#include "notes.h"
+#include "tz.h"
+
+/* 2026-12-01 (a Tuesday) 14:00 Europe/Berlin = 13:00 UTC. */
+#define START ((int64_t) 1796130000)
+
+static Tz *berlin;
+static char *tmp;
+
+static Schedule *load(const char *text)
+{
+        g_autoptr(ConfigErrors) errors = NULL;
+        Schedule *s = config_parse_buf("test.ini", text, strlen(text), berlin, &errors);
+        if (!s) {
+                g_autofree char *msg = config_errors_format(errors);
+                g_error("schedule did not parse: %s", msg);
+        }
+        return s;
+}
+
+static char *read_text(const char *path)
+{
+        char *text = NULL;
+        g_autoptr(GError) error = NULL;
+        if (!g_file_get_contents(path, &text, NULL, &error))
+                g_error("%s", error->message);
+        return text;
+}
+
+static int mode_of(const char *path)
+{
+        struct stat st;
+        g_assert_cmpint(lstat(path, &st), ==, 0);
+        return st.st_mode & 07777;
+}
+
+static void test_names(void)
+{
+        g_autoptr(Schedule) s = load("[defaults]\nnotes = ~/Documents/session-notes\n"
+                                     "[Therapy]\ntitle = T\nweekly = Tue 14:00\n"
+                                     "[group]\nweekly = Wed 17:00\nnotes = /srv/x\n");
+        Occurrence o;
+        g_assert_true(series_next(&s->series[1], START - 86400, &o));
+        g_assert_cmpstr(o.series->id, ==, "therapy");
+        g_autofree char *name = notes_file_name(&o);
+        g_assert_cmpstr(name, ==, "2026-12-01-therapy.md");
+        g_autofree char *path = notes_path(&o);
+        g_autofree char *want = g_build_filename(g_get_home_dir(), "Documents", "session-notes",
+                                                 "2026-12-01-therapy.md", NULL);
+        g_assert_cmpstr(path, ==, want);
+        g_autofree char *dir = notes_dir(&s->series[0]);
+        g_assert_cmpstr(dir, ==, "/srv/x");
+
+        g_autoptr(Schedule) d = load("[therapy]\nweekly = Tue 14:00\n");
+        g_autofree char *def = notes_dir(&d->series[0]);
+        g_autofree char *want_def = g_build_filename(tmp, "data", "nudge", "notes", NULL);
+        g_assert_cmpstr(def, ==, want_def);
+}
+
+static void test_template(void)
+{
+        Ymd date = {2026, 12, 1};
+        g_autofree char *t = notes_template("Therapy with Dr. Rivera", date, 14 * 60);
+        g_assert_true(g_str_has_prefix(t, "# Therapy with Dr. Rivera\n"));
+        g_assert_nonnull(strstr(t, "\nTuesday, 1 December 2026, 14:00\n"));
+        const char *h1 = strstr(t, "\n## " NOTES_HEADING_THOUGHTS "\n");
+        const char *h2 = strstr(t, "\n## " NOTES_HEADING_QUESTIONS "\n");
+        const char *h3 = strstr(t, "\n## " NOTES_HEADING_NOT_RIGHT "\n");
+        g_assert_true(h1 && h2 && h3 && h1 < h2 && h2 < h3);
+        g_assert_true(g_str_has_suffix(t, "\n"));
+
+        /* No title (privacy): a neutral one. A title cannot break out of its line. */
+        g_autofree char *none = notes_template(NULL, date, 9 * 60 + 5);
+        g_assert_true(g_str_has_prefix(none, "# Session\n\nTuesday, 1 December 2026, 09:05\n"));
+        g_autofree char *odd = notes_template("A\n## B", date, 0);
+        g_assert_true(g_str_has_prefix(odd, "# A ## B\n"));
+
+        g_autofree char *at = notes_template_at("X", START, berlin);
+        g_assert_nonnull(strstr(at, "Tuesday, 1 December 2026, 14:00"));
+}
+
+static void test_create_modes(void)
+{
+        g_autofree char *dir = g_build_filename(tmp, "create", "notes", NULL);
+        g_autofree char *path = g_build_filename(dir, "2026-12-01-therapy.md", NULL);
+        mode_t old = umask(0); /* the modes must not depend on the umask */
+        int r = notes_create(path, "first\n");
+        umask(old);
+        g_assert_cmpint(r, ==, 1);
+        g_assert_cmpint(mode_of(path), ==, 0600);
+        g_assert_cmpint(mode_of(dir), ==, 0700);
+        g_autofree char *text = read_text(path);
+        g_assert_cmpstr(text, ==, "first\n");
+
+        /* Never overwritten: the second call leaves the person's words alone. */
+        g_assert_true(g_file_set_contents(path, "my own words\n", -1, NULL));
+        g_assert_cmpint(notes_create(path, "template\n"), ==, 0);
+        g_autofree char *kept = read_text(path);
+        g_assert_cmpstr(kept, ==, "my own words\n");
+}
+
+static void test_create_symlink(void)
+{
+        g_autofree char *dir = g_build_filename(tmp, "links", NULL);
+        g_autofree char *target = g_build_filename(tmp, "target.txt", NULL);
+        g_autofree char *path = g_build_filename(dir, "2026-12-01-therapy.md", NULL);
+        g_assert_cmpint(g_mkdir_with_parents(dir, 0700), ==, 0);
+        g_assert_true(g_file_set_contents(target, "not yours\n", -1, NULL));
+        g_assert_cmpint(symlink(target, path), ==, 0);
+        g_assert_cmpint(notes_create(path, "template\n"), ==, -ELOOP);
+        g_assert_cmpint(notes_append(path, "template\n", NOTES_HEADING_THOUGHTS, "- x"), ==,
+                        -ELOOP);
+        g_autofree char *text = read_text(target);
+        g_assert_cmpstr(text, ==, "not yours\n");
+}
+
+static void test_insert(void)
+{
+        Ymd date = {2026, 12, 1};
+        g_autofree char *t = notes_template("T", date, 14 * 60);
+        g_autofree char *a = notes_insert(t, NOTES_HEADING_QUESTIONS, "- q1");
+        g_autofree char *b = notes_insert(a, NOTES_HEADING_QUESTIONS, "- q2");
+        g_autofree char *c = notes_insert(b, NOTES_HEADING_THOUGHTS, "- t1");
+        g_assert_nonnull(strstr(c, "\n## " NOTES_HEADING_THOUGHTS "\n- t1\n\n## "
+                                   NOTES_HEADING_QUESTIONS "\n- q1\n- q2\n\n## "
+                                   NOTES_HEADING_NOT_RIGHT "\n"));
+        /* Everything else is unchanged. */
+        g_assert_cmpuint(strlen(c), ==, strlen(t) + strlen("- q1\n- q2\n- t1\n"));
+
+        /* Under the heading's own text, after what the person wrote, before the blank
+         * lines and the next heading; case of the heading does not matter. */
+        g_autofree char *d = notes_insert("# X\n## questions to ask\nmine\n\n\n### sub\n",
+                                          NOTES_HEADING_QUESTIONS, "- new");
+        g_assert_cmpstr(d, ==, "# X\n## questions to ask\nmine\n- new\n\n\n### sub\n");
+        /* Last section, no final newline. */
+        g_autofree char *e = notes_insert("## Thoughts\nold", NOTES_HEADING_THOUGHTS, "- new");
+        g_assert_cmpstr(e, ==, "## Thoughts\nold\n- new\n");
+        /* A heading the person removed comes back at the end. */
+        g_autofree char *f = notes_insert("just text\n", NOTES_HEADING_QUESTIONS, "- new");
+        g_assert_cmpstr(f, ==, "just text\n\n## " NOTES_HEADING_QUESTIONS "\n- new\n");
+        g_autofree char *g = notes_insert("", NOTES_HEADING_THOUGHTS, "- new");
+        g_assert_cmpstr(g, ==, "## " NOTES_HEADING_THOUGHTS "\n- new\n");
+}
+
+static void test_dated_line(void)
+{
+        /* 2026-11-25 21:00 UTC is 22:00 in Berlin. */
+        g_autofree char *l = notes_dated_line(1795640400, berlin, "  ask about\nthe letter\t ");
+        g_assert_cmpstr(l, ==, "- 2026-11-25 22:00 ask about the letter");
+        g_autofree char *bad = notes_dated_line(1795640400, berlin, "caf\xe9");
+        g_assert_true(g_utf8_validate(bad, -1, NULL));
+}
+
+static void test_append(void)
+{
+        g_autofree char *dir = g_build_filename(tmp, "append", NULL);
+        g_autofree char *path = g_build_filename(dir, "2026-12-01-therapy.md", NULL);
+        Ymd date = {2026, 12, 1};
+        g_autofree char *t = notes_template("Therapy", date, 14 * 60);
+
+        /* Missing: created from the template first. */
+        g_assert_cmpint(notes_append(path, t, NOTES_HEADING_QUESTIONS, "- q1"), ==, 0);
+        g_assert_cmpint(notes_append(path, t, NOTES_HEADING_THOUGHTS, "- t1"), ==, 0);
+        g_autofree char *text = read_text(path);
+        g_assert_true(g_str_has_prefix(text, "# Therapy\n"));
+        g_assert_nonnull(strstr(text, "## " NOTES_HEADING_THOUGHTS "\n- t1\n"));
+        g_assert_nonnull(strstr(text, "## " NOTES_HEADING_QUESTIONS "\n- q1\n"));
+        g_assert_cmpint(mode_of(path), ==, 0600);
+        g_assert_cmpint(mode_of(dir), ==, 0700);
+
+        /* No temporary file left behind. */
+        g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+        const char *name;
+        int n = 0;
+        while ((name = g_dir_read_name(d)))
+                n++;
+        g_assert_cmpint(n, ==, 1);
+}
+
+int main(int argc, char **argv)
+{
+        tmp = g_dir_make_tmp("nudge-test-notes-XXXXXX", NULL);
+        g_assert_nonnull(tmp);
+        /* Before GLib reads and caches the XDG directories. */
+        g_autofree char *data = g_build_filename(tmp, "data", NULL);
+        g_setenv("XDG_DATA_HOME", data, TRUE);
+        g_test_init(&argc, &argv, NULL);
+        berlin = tz_new("Europe/Berlin");
+        g_assert_nonnull(berlin);
+        g_test_add_func("/notes/names", test_names);
+        g_test_add_func("/notes/template", test_template);
+        g_test_add_func("/notes/create-modes", test_create_modes);
+        g_test_add_func("/notes/create-symlink", test_create_symlink);
+        g_test_add_func("/notes/insert", test_insert);
+        g_test_add_func("/notes/dated-line", test_dated_line);
+        g_test_add_func("/notes/append", test_append);
+        int r = g_test_run();
+        tz_unref(berlin);
+        /* Remove the scratch tree (without a shell). */
+        const char *const rm[] = {"rm", "-rf", tmp, NULL};
+        g_spawn_sync(NULL, (char **) rm, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL,
+                     NULL);
+        g_free(tmp);
+        return r;
+}
