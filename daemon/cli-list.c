@@ -99,7 +99,7 @@ int cli_check(int argc, char **argv)
 
 static void print_json(const GArray *occ)
 {
-        GString *line = g_string_sized_new(256 * (occ->len + 1));
+        GString *line = g_string_sized_new((gsize)256 * (occ->len + 1));
         for (guint i = 0; i < occ->len; i++) {
                 const Occurrence *o = &g_array_index(occ, Occurrence, i);
                 Tz *tz = o->series->tz;

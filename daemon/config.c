@@ -809,7 +809,7 @@ Schedule *config_parse_buf(const char *path, const char *buf, size_t len, Tz *lo
                                              ss->dict->val[k], lines[k], defaults_index == i);
         }
 
-        Defaults d = {.n_leads = 2, .duration = 50 * 60, .tz = tz_ref(local)};
+        Defaults d = {.n_leads = 2, .duration = 50 * 60LL, .tz = tz_ref(local)};
         d.leads[0] = (Lead){1, 0};    /* 1d */
         d.leads[1] = (Lead){0, 3600}; /* 1h */
         if (defaults_index >= 0)

@@ -166,6 +166,6 @@ int parse_instant(const char *s, Tz *local, int64_t *out)
         } else {
                 return -EINVAL;
         }
-        *out = civil_days(d) * 86400 + h * 3600 + m * 60 + MIN(sec, 59) - off;
+        *out = civil_days(d) * 86400 + h * 3600LL + m * 60LL + MIN(sec, 59) - off;
         return 0;
 }

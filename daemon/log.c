@@ -14,10 +14,10 @@ void log_set_prefixes(int on)
 
 void log_msg(int priority, const char *fmt, ...)
 {
-        va_list ap;
-        va_start(ap, fmt);
         if (prefixes)
                 fprintf(stderr, "<%d>", priority);
+        va_list ap;
+        va_start(ap, fmt);
         vfprintf(stderr, fmt, ap);
         fputc('\n', stderr);
         va_end(ap);

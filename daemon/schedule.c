@@ -5,10 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define DAY 86400
+#define DAY 86400LL
 /* How far series_next() looks ahead before it gives up: longer than any gap a valid
  * series can have (every 52 months, a 31st that comes back every 7 years...). */
-#define NEXT_HORIZON_DAYS (366 * 60)
+#define NEXT_HORIZON_DAYS (366LL * 60)
 
 Schedule *schedule_new(void)
 {

@@ -151,7 +151,8 @@ static int parse_units(const char *b, const char *e, const char *units, int64_t 
                 if (b == digits || b == e)
                         return -EINVAL; /* no number, or a number without a unit */
 
-                const char *u = memchr(units, *b, nunits);
+                /* A byte search, not a string result. */
+                const char *u = memchr(units, *b, nunits); // NOLINT(bugprone-not-null-terminated-result)
                 if (!u)
                         return -EINVAL;
                 size_t idx = (size_t) (u - units);
@@ -195,7 +196,7 @@ int parse_duration(const char *s, int64_t *out) {
                 return -EINVAL;
 
         int64_t seconds = v[0] * 3600 + v[1] * 60;
-        if (seconds < 60 || seconds > 12 * 3600)
+        if (seconds < 60 || seconds > 12 * 3600LL)
                 return -EINVAL;
 
         *out = seconds;

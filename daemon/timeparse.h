@@ -14,7 +14,7 @@ typedef struct {
         int64_t seconds;
 } Lead;
 
-#define LEAD_MAX_SECONDS (28 * 86400) /* 4w */
+#define LEAD_MAX_SECONDS (28 * 86400LL) /* 4w */
 
 /* "HH:MM", 24 h, 00:00..23:59; one-digit hours are accepted ("9:30"). -> minutes of the day */
 int parse_hhmm(const char *s, int *out);
