@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: MIT */
+/* nudged: the reminder service. main only wires options, the schedule and the service. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "cli.h"
+#include "log.h"
+#include "paths.h"
+#include "service.h"
+#include "tz.h"
+
+/* Log with <N> priority prefixes only when the journal reads stderr: not on a terminal,
+ * not in --foreground, and only when systemd started us. */
+static bool want_prefixes(bool foreground)
+{
+        if (foreground || isatty(STDERR_FILENO))
+                return false;
+        return getenv("JOURNAL_STREAM") || getenv("NOTIFY_SOCKET");
+}
+
+int main(int argc, char **argv)
+{
+        g_autofree char *config = NULL;
+        gboolean version = FALSE, foreground = FALSE, dry_run = FALSE;
+        GOptionEntry entries[] = {
+                { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config,
+                  "Read the schedule from FILE instead of ~/.config/nudge/schedule.ini", "FILE" },
+                { "foreground", 'f', 0, G_OPTION_ARG_NONE, &foreground,
+                  "Run without systemd: plain log lines on stderr", NULL },
+                { "dry-run", 'n', 0, G_OPTION_ARG_NONE, &dry_run,
+                  "Print reminders on stdout instead of showing them; record nothing", NULL },
+                { "version", 'V', 0, G_OPTION_ARG_NONE, &version, "Print the version and exit",
+                  NULL },
+                { NULL, 0, 0, 0, NULL, NULL, NULL },
+        };
+        g_autoptr(GOptionContext) ctx = g_option_context_new(NULL);
+        g_option_context_set_summary(ctx, "Reminds you before each therapy session, as listed in "
+                                          "the schedule file, so that you arrive prepared.");
+        g_option_context_set_description(ctx, "See nudged(1) and nudge.ini(5).");
+        g_option_context_add_main_entries(ctx, entries, NULL);
+        g_autoptr(GError) error = NULL;
+        if (!g_option_context_parse(ctx, &argc, &argv, &error) || argc > 1) {
+                fprintf(stderr, "nudged: %s\nTry 'nudged --help'.\n",
+                        error ? error->message : "unexpected arguments");
+                return EXIT_USAGE;
+        }
+        if (version) {
+                printf("nudged %s\n", PACKAGE_VERSION);
+                return EXIT_SUCCESS;
+        }
+        log_set_prefixes(want_prefixes(foreground));
+
+        if (!config)
+                config = paths_default_config();
+        g_autoptr(Tz) local = tz_new_local();
+        g_autoptr(ConfigErrors) errors = NULL;
+        int err = 0;
+        Schedule *schedule = config_load(config, local, &errors, &err);
+        if (!schedule && err != ENOENT) {
+                g_autofree char *text = errors ? config_errors_format(errors) : NULL;
+                fputs(text ? text : "nudged: cannot read the schedule\n", stderr);
+                log_err("%s has problems: not starting (fix it, then start nudged again)", config);
+                return EXIT_CONFIG;
+        }
+        if (!schedule)
+                log_notice("%s does not exist yet: waiting for it", config);
+
+        g_autofree char *state_dir = paths_state_dir();
+        g_autofree char *state_path = g_build_filename(state_dir, "sent", NULL);
+        ServiceOptions opts = {
+                .config_path = config,
+                .state_path = dry_run ? NULL : state_path,
+                .dry_run = dry_run,
+        };
+        g_autoptr(Service) service = service_new(&opts, schedule, local);
+        return service_run(service) < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+}
