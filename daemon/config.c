@@ -41,10 +41,9 @@ static void report(Report *r, unsigned line, const char *fmt, ...)
 static int cmp_error(const void *a, const void *b)
 {
         const ConfigError *x = a, *y = b;
-        if (x->line != y->line)
-                return (x->line > y->line) - (x->line < y->line);
-        /* Equal lines keep the order they were found in: messages are allocated in order. */
-        return (x->message > y->message) - (x->message < y->message);
+        /* Equal lines keep the order they were found in: g_array_sort() is stable (GLib
+         * >= 2.32), while heap addresses say nothing about the order of allocation. */
+        return (x->line > y->line) - (x->line < y->line);
 }
 
 static ConfigErrors *report_finish(Report *r)
@@ -175,6 +174,8 @@ static void scan_line(Scan *sc, Report *r, char *text, unsigned line, char **sec
                 char *close = strchr(s, ']');
                 g_free(*section);
                 *section = NULL;
+                /* Even a broken header is a header: its keys are not "before any section". */
+                *section_line = line;
                 if (!close) {
                         report(r, line, "a section header needs a closing ']', as in [therapy]");
                         return;

@@ -2,7 +2,9 @@
 /* Time zones over GTimeZone, with RFC 5545 resolution of local times and an offset cache. */
 #include "tz.h"
 
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 
 /* GTimeZone looks intervals up linearly; a year of a thousand series asks for millions of
  * offsets. Most UTC days hold no transition, so one offset per day answers nearly all. */
@@ -50,9 +52,26 @@ static bool identifier_ok(const char *id)
         return true;
 }
 
+/* A name that is a file in the zone folder must be a TZif file: on any other file there
+ * ("leapseconds") GLib fails an assertion, a g_critical. Names that are no file are left
+ * to GLib. */
+static bool other_file(const char *id)
+{
+        const char *dir = g_getenv("TZDIR");
+        g_autofree char *path = g_build_filename(dir && *dir ? dir : "/usr/share/zoneinfo", id,
+                                                 NULL);
+        int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+        if (fd < 0)
+                return false;
+        char magic[4];
+        ssize_t n = read(fd, magic, sizeof(magic));
+        close(fd);
+        return n != (ssize_t)sizeof(magic) || memcmp(magic, "TZif", sizeof(magic)) != 0;
+}
+
 Tz *tz_new(const char *identifier)
 {
-        if (!identifier_ok(identifier))
+        if (!identifier_ok(identifier) || other_file(identifier))
                 return NULL;
         GTimeZone *gtz = g_time_zone_new_identifier(identifier);
         if (!gtz)
