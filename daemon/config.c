@@ -257,8 +257,12 @@ static void scan_buf(Scan *sc, Report *r, const char *buf, size_t len)
         unsigned section_line = 0;
         unsigned line = 0;
         unsigned binary_lines = 0;
+        size_t start = 0;
 
-        for (size_t pos = 0; pos < len;) {
+        /* Some editors begin UTF-8 files with a byte order mark: it is not part of line 1. */
+        if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
+                start = 3;
+        for (size_t pos = start; pos < len;) {
                 const char *nl = memchr(buf + pos, '\n', len - pos);
                 size_t n = nl ? (size_t)(nl - (buf + pos)) : len - pos;
                 const char *text = buf + pos;
