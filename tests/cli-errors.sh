@@ -112,8 +112,19 @@ done
 printf '[t]\nweekly = Tue 14:00\n' >locked.ini
 chmod 000 locked.ini
 if [ "$(id -u)" = 0 ]; then
-        skip "an unreadable file: exit 78" "root reads a mode 000 file"
-        skip "an unreadable file: names the path and the reason" "root reads a mode 000 file"
+        # Root reads a mode 000 file: try as the user "nobody" instead, with the file and a
+        # copy of nudge in a folder that this user can reach.
+        pub=$(mktemp -d "${TMPDIR:-/tmp}/nudge-pub.XXXXXX")
+        chmod 755 "$pub"
+        cp "$NUDGE" "$pub/nudge"
+        cp locked.ini "$pub/locked.ini"
+        chmod 000 "$pub/locked.ini"
+        run setpriv --reuid=65534 --regid=65534 --clear-groups "$pub/nudge" check \
+                --config "$pub/locked.ini"
+        status "an unreadable file: exit 78" 78
+        like "an unreadable file: names the path and the reason" "$err" \
+                "^$pub/locked.ini: .*Permission denied"
+        rm -rf "$pub"
 else
         run "$NUDGE" check --config locked.ini
         status "an unreadable file: exit 78" 78
