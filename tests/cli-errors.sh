@@ -289,6 +289,48 @@ else
         not_ok "an editor that cannot start leaves the schedule as it was"
 fi
 
+# With a terminal, nudge offers to edit again: "a" gives the editor a second try, "q" keeps
+# the schedule as it was. script(1) provides the terminal.
+cat >edit-twice.sh <<'EOF'
+#!/bin/sh
+dir=$(dirname "$0")
+n=$(($(cat "$dir/edit-count" 2>/dev/null || echo 0) + 1))
+echo "$n" >"$dir/edit-count"
+if [ "$n" = 1 ]; then
+        printf '[therapy]\nweekly = Tue 25:00\n' >"$1"
+else
+        printf '[therapy]\ntitle = Second try\nweekly = Tue 15:00\n' >"$1"
+fi
+EOF
+chmod 755 edit-twice.sh
+in_terminal() {
+        local answer=$1
+        shift
+        printf '%s\n' "$answer" | timeout 20 script -qec "$*" /dev/null >"$T/.out" 2>&1
+        rc=$?
+        out=$(cat "$T/.out")
+}
+printf '[therapy]\nweekly = Tue 14:00\n' >tty.ini
+chmod 600 tty.ini
+cp tty.ini before.ini
+rm -f edit-count
+in_terminal q "EDITOR=$T/edit-twice.sh $NUDGE edit --config $T/tty.ini"
+status "in a terminal, a broken edit and q: exit 78" 78
+like "in a terminal: the problem is shown" "$out" "tty.ini:2: '25:00' is not a time"
+like "in a terminal: nudge asks what now" "$out" "Edit \(a\)gain"
+is "q: the editor ran once" "$(cat edit-count)" 1
+if cmp -s before.ini tty.ini; then ok "q: the schedule is as it was"; else not_ok "q: the schedule is as it was"; fi
+rm -f edit-count tty.ini.rejected
+in_terminal a "EDITOR=$T/edit-twice.sh $NUDGE edit --config $T/tty.ini"
+status "in a terminal, a broken edit, a, then a good edit: exit 0" 0
+is "a: the editor ran twice" "$(cat edit-count)" 2
+like "a: the second edit is saved" "$(cat tty.ini)" "Second try"
+if [ -e tty.ini.rejected ]; then
+        not_ok "a: no rejected copy once an edit is good"
+else
+        ok "a: no rejected copy once an edit is good"
+fi
+
 # --config through a symbolic link: the target is replaced, the link stays.
 mkdir -p dotfiles
 printf '[t]\nweekly = Tue 14:00\n' >dotfiles/schedule.ini
