@@ -486,6 +486,14 @@ static void test_values(void)
         g_assert_cmpstr(b->notes_dir, ==, "/x");
         g_assert_cmpstr(b->prompt, ==, "Q");
 
+        /* An empty file, and [defaults] alone: no sessions, no errors. */
+        g_autoptr(Schedule) e1 = parse_ok("");
+        g_assert_cmpuint(e1->n_series, ==, 0);
+        g_autoptr(Schedule) e2 = parse_ok("[defaults]\nremind = 2h\n");
+        g_assert_cmpuint(e2->n_series, ==, 0);
+        g_autoptr(Schedule) e3 = parse_ok("\n\n# only comments\n");
+        g_assert_cmpuint(e3->n_series, ==, 0);
+
         /* Without [defaults]: 1d, 1h; 50m; privacy off; the local zone; no notes, no prompt. */
         g_autoptr(Schedule) t = parse_ok("[t]\nweekly = Tue 14:00\n");
         const Series *x = &t->series[0];

@@ -309,6 +309,10 @@ static const struct {
          "[u]\nonce = 2026-12-05 14:00\nremind = 30m\nduration = 12h\n",
          "2026-12-01T00:00:00+01:00", "2026-12-02T00:00:00+01:00",
          "2026-12-01T14:00:00+01:00 2026-12-01T15:30:00+01:00 | 2026-11-29T14:00:00+01:00"},
+        {"[defaults] after the sessions applies all the same",
+         "[t]\nonce = 2026-12-01 14:00\n[defaults]\nremind = 2d\nduration = 1h30m\n",
+         "2026-12-01T00:00:00+01:00", "2026-12-02T00:00:00+01:00",
+         "2026-12-01T14:00:00+01:00 2026-12-01T15:30:00+01:00 | 2026-11-29T14:00:00+01:00"},
         {"a session's own remind and duration",
          "[defaults]\nremind = 2d\nduration = 1h30m\n[t]\nonce = 2026-12-01 14:00\n"
          "remind = 30m\nduration = 12h\n",
