@@ -22,18 +22,21 @@ static const char *const month_names[] = {
         "July",    "August",   "September", "October", "November", "December",
 };
 
-char *notes_dir(const Series *s) {
+char *notes_dir(const Series *s)
+{
         if (s && s->notes_dir && s->notes_dir[0])
                 return paths_expand_home(s->notes_dir);
         return paths_default_notes_dir();
 }
 
-char *notes_file_name(const Occurrence *o) {
+char *notes_file_name(const Occurrence *o)
+{
         return g_strdup_printf("%04d-%02d-%02d-%s.md", o->local.date.y, o->local.date.m,
                                o->local.date.d, o->series->id);
 }
 
-char *notes_path(const Occurrence *o) {
+char *notes_path(const Occurrence *o)
+{
         g_autofree char *dir = notes_dir(o->series);
         g_autofree char *name = notes_file_name(o);
         return g_build_filename(dir, name, NULL);
@@ -41,7 +44,8 @@ char *notes_path(const Occurrence *o) {
 
 /* One line of plain text: valid UTF-8, no line breaks (a title or a note must not be able to
  * start a heading of its own). */
-static char *one_line(const char *s) {
+static char *one_line(const char *s)
+{
         char *v = g_utf8_make_valid(s ? s : "", -1);
         for (char *p = v; *p; p++)
                 if (*p == '\n' || *p == '\r' || *p == '\t')
@@ -49,7 +53,8 @@ static char *one_line(const char *s) {
         return g_strstrip(v);
 }
 
-char *notes_template(const char *title, Ymd date, int minute_of_day) {
+char *notes_template(const char *title, Ymd date, int minute_of_day)
+{
         g_autofree char *t = one_line(title && title[0] ? title : "Session");
         int wd = civil_weekday(civil_days(date));
         return g_strdup_printf("# %s\n"
@@ -69,7 +74,8 @@ char *notes_template(const char *title, Ymd date, int minute_of_day) {
                                minute_of_day / 60, minute_of_day % 60);
 }
 
-char *notes_template_at(const char *title, int64_t start, Tz *tz) {
+char *notes_template_at(const char *title, int64_t start, Tz *tz)
+{
         Ymd d;
         int sec;
         tz_local(tz, start, &d, &sec);
@@ -77,14 +83,16 @@ char *notes_template_at(const char *title, int64_t start, Tz *tz) {
 }
 
 /* A Markdown ATX heading: one to six '#', then a blank or the end of the line. */
-static bool is_heading(const char *l) {
+static bool is_heading(const char *l)
+{
         size_t k = 0;
         while (l[k] == '#')
                 k++;
         return k >= 1 && k <= 6 && (l[k] == ' ' || l[k] == '\t' || l[k] == '\0' || l[k] == '\r');
 }
 
-static bool heading_is(const char *l, const char *heading) {
+static bool heading_is(const char *l, const char *heading)
+{
         if (strncmp(l, "## ", 3) != 0)
                 return false;
         g_autofree char *rest = g_strdup(l + 3);
@@ -92,14 +100,16 @@ static bool heading_is(const char *l, const char *heading) {
         return g_ascii_strcasecmp(rest, heading) == 0;
 }
 
-static bool is_blank(const char *l) {
+static bool is_blank(const char *l)
+{
         for (; *l; l++)
                 if (*l != ' ' && *l != '\t' && *l != '\r')
                         return false;
         return true;
 }
 
-char *notes_insert(const char *text, const char *heading, const char *line) {
+char *notes_insert(const char *text, const char *heading, const char *line)
+{
         g_auto(GStrv) lines = g_strsplit(text ? text : "", "\n", -1);
         size_t n = g_strv_length(lines);
         GString *out = g_string_new(NULL);
@@ -143,7 +153,8 @@ char *notes_insert(const char *text, const char *heading, const char *line) {
         return g_string_free(out, FALSE);
 }
 
-char *notes_dated_line(int64_t now, Tz *tz, const char *text) {
+char *notes_dated_line(int64_t now, Tz *tz, const char *text)
+{
         Ymd d;
         int sec;
         g_autofree char *t = one_line(text);
@@ -152,7 +163,8 @@ char *notes_dated_line(int64_t now, Tz *tz, const char *text) {
                                sec / 60 % 60, t);
 }
 
-static int write_all(int fd, const char *buf, size_t len) {
+static int write_all(int fd, const char *buf, size_t len)
+{
         while (len > 0) {
                 ssize_t k = write(fd, buf, len);
                 if (k < 0) {
@@ -166,7 +178,8 @@ static int write_all(int fd, const char *buf, size_t len) {
         return 0;
 }
 
-int notes_create(const char *path, const char *text) {
+int notes_create(const char *path, const char *text)
+{
         g_autofree char *dir = g_path_get_dirname(path);
         struct stat st;
         int r, fd;
@@ -204,7 +217,8 @@ int notes_create(const char *path, const char *text) {
         return 1;
 }
 
-static int read_notes(const char *path, char **out) {
+static int read_notes(const char *path, char **out)
+{
         struct stat st;
         int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
         if (fd < 0)

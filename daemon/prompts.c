@@ -15,23 +15,27 @@ static const char *const month_names[] = {
         "July",    "August",   "September", "October", "November", "December",
 };
 
-static int64_t floor_div(int64_t a, int64_t b) {
+static int64_t floor_div(int64_t a, int64_t b)
+{
         int64_t q = a / b;
         if (a % b != 0 && ((a < 0) != (b < 0)))
                 q--;
         return q;
 }
 
-static int64_t floor_mod(int64_t a, int64_t b) {
+static int64_t floor_mod(int64_t a, int64_t b)
+{
         return a - floor_div(a, b) * b;
 }
 
-size_t prompts_count(PromptKind kind) {
+size_t prompts_count(PromptKind kind)
+{
         return kind == PROMPT_LAST ? G_N_ELEMENTS(prompts_table_last)
                                    : G_N_ELEMENTS(prompts_table_reflect);
 }
 
-const char *prompts_get(PromptKind kind, size_t i) {
+const char *prompts_get(PromptKind kind, size_t i)
+{
         if (i >= prompts_count(kind))
                 return NULL;
         return kind == PROMPT_LAST ? prompts_table_last[i] : prompts_table_reflect[i];
@@ -39,7 +43,8 @@ const char *prompts_get(PromptKind kind, size_t i) {
 
 /* The reminder an instant belongs to: the latest one at or before it (a snoozed re-send
  * keeps the words of the reminder it came from), else the first. */
-static size_t reminder_index(const Occurrence *o, int64_t reminder_instant) {
+static size_t reminder_index(const Occurrence *o, int64_t reminder_instant)
+{
         size_t idx = 0;
         for (size_t k = 0; k < o->n_reminders; k++)
                 if (o->reminders[k] <= reminder_instant)
@@ -47,7 +52,8 @@ static size_t reminder_index(const Occurrence *o, int64_t reminder_instant) {
         return idx;
 }
 
-PromptKind prompts_kind(const Occurrence *o, int64_t reminder_instant) {
+PromptKind prompts_kind(const Occurrence *o, int64_t reminder_instant)
+{
         if (o->n_reminders == 0)
                 return o->start - reminder_instant < PROMPTS_LAST_WINDOW ? PROMPT_LAST
                                                                          : PROMPT_REFLECT;
@@ -62,7 +68,8 @@ PromptKind prompts_kind(const Occurrence *o, int64_t reminder_instant) {
 /* A counter that grows by exactly one from each session of a series to the next one (skipped
  * dates aside), derived from the occurrence alone, so that no state is needed to make
  * consecutive reminders differ. */
-static int64_t occurrence_ordinal(const Occurrence *o) {
+static int64_t occurrence_ordinal(const Occurrence *o)
+{
         const Series *s = o->series;
         int64_t days = civil_days(o->local.date);
         int64_t every = s->every >= 1 ? s->every : 1;
@@ -95,7 +102,8 @@ static int64_t occurrence_ordinal(const Occurrence *o) {
 }
 
 /* FNV-1a: a stable spread per series, so two series do not show the same prompt at once. */
-static uint32_t id_hash(const char *id) {
+static uint32_t id_hash(const char *id)
+{
         uint32_t h = 2166136261u;
         for (const unsigned char *p = (const unsigned char *) (id ? id : ""); *p; p++) {
                 h ^= *p;
@@ -104,7 +112,8 @@ static uint32_t id_hash(const char *id) {
         return h;
 }
 
-const char *prompts_pick(const Occurrence *o, int64_t reminder_instant) {
+const char *prompts_pick(const Occurrence *o, int64_t reminder_instant)
+{
         PromptKind kind = prompts_kind(o, reminder_instant);
         int64_t m = (int64_t) prompts_count(kind);
         int64_t ordinal = occurrence_ordinal(o);
@@ -127,7 +136,8 @@ const char *prompts_pick(const Occurrence *o, int64_t reminder_instant) {
         return prompts_get(kind, (size_t) idx);
 }
 
-static char *format_minutes(int64_t mins) {
+static char *format_minutes(int64_t mins)
+{
         if (mins < 60)
                 return g_strdup_printf("in %d minute%s", (int) mins, mins == 1 ? "" : "s");
         int64_t h = mins / 60, rem = mins % 60;
@@ -137,7 +147,8 @@ static char *format_minutes(int64_t mins) {
                                rem == 1 ? "" : "s");
 }
 
-char *prompts_when(int64_t start, int64_t now, Tz *display_tz) {
+char *prompts_when(int64_t start, int64_t now, Tz *display_tz)
+{
         Ymd ds, dn;
         int ss, sn;
         int64_t left = start - now;
@@ -174,7 +185,8 @@ char *prompts_when(int64_t start, int64_t now, Tz *display_tz) {
 
 /* " (14:00 CET)" when the session's own zone shows another clock time than the person's;
  * else "". A person who travels still sees the time their therapist will expect them. */
-static char *session_zone_note(const Occurrence *o, Tz *display_tz) {
+static char *session_zone_note(const Occurrence *o, Tz *display_tz)
+{
         Tz *stz = o->series->tz;
         if (!stz || !display_tz || tz_offset_at(stz, o->start) == tz_offset_at(display_tz, o->start))
                 return g_strdup("");
