@@ -1,0 +1,460 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: MIT
+"""The measurements behind bench/run: nudge and nudged beside remind and calcurse, in one run
+on one machine, printed as one table. Called by bench/run, which finds the binaries and
+builds the floor program: bench.py BUILD_DIR WORK_DIR FLOOR_BINARY
+
+Environment: BENCH_RUNS (timed runs per command, default 21), BENCH_IDLE_SECONDS (default
+60), BENCH_CALLGRIND=0 to skip the instruction counts, BENCH_PARTS (default "1234")."""
+import datetime
+import os
+import select
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+
+BENCH = os.path.dirname(os.path.abspath(__file__))
+BUILD, WORK, FLOOR = (os.path.abspath(a) for a in sys.argv[1:4])
+NUDGE, NUDGED = os.path.join(BUILD, "nudge"), os.path.join(BUILD, "nudged")
+RUNS = int(os.environ.get("BENCH_RUNS", "21"))
+IDLE_SECONDS = float(os.environ.get("BENCH_IDLE_SECONDS", "60"))
+SETTLE_SECONDS = 20
+CALLGRIND = os.environ.get("BENCH_CALLGRIND", "1") != "0"
+PARTS = os.environ.get("BENCH_PARTS", "1234")
+# The window every lister covers: remind -s12 lists whole months, so all three list the
+# 365 days from 1 November 2026 (Europe/Berlin, where all sessions are).
+FROM_RFC3339, FROM_REMIND, FROM_CALCURSE = "2026-11-01T00:00:00+01:00", "2026-11-01", "11/01/2026"
+
+rows = []  # (measure, nudge, remind, calcurse, ratio, target)
+children = []
+
+
+def log(msg):
+    print("bench: " + msg, file=sys.stderr, flush=True)
+
+
+def private_env(home, **extra):
+    """An environment that keeps every program away from the real user's files and bus."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("DBUS_", "XDG_", "NOTIFY_", "WATCHDOG_", "LISTEN_", "NUDGE"))
+           and k not in ("TZ", "TZDIR", "HOME", "DISPLAY", "WAYLAND_DISPLAY")}
+    os.makedirs(home, exist_ok=True)
+    env.update(HOME=home, XDG_CONFIG_HOME=home + "/.config", XDG_STATE_HOME=home + "/.local/state",
+               XDG_DATA_HOME=home + "/.local/share", XDG_CACHE_HOME=home + "/.cache",
+               TZ="Europe/Berlin", LC_ALL="C.UTF-8")
+    env.update(extra)
+    return env
+
+
+def spawn(argv, env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kw):
+    p = subprocess.Popen(argv, env=env, stdout=stdout, stderr=stderr, stdin=subprocess.DEVNULL,
+                         **kw)
+    children.append(p)
+    return p
+
+
+def stop(p):
+    if p.poll() is None:
+        p.send_signal(signal.SIGTERM)
+        try:
+            p.wait(5)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
+
+
+def timed_run(argv, env, devnull):
+    """Wall and CPU (user + system) seconds of one run, stdout to /dev/null. posix_spawn
+    and wait4 keep the harness's own cost small and the same for every program."""
+    t0 = time.perf_counter()
+    pid = os.posix_spawn(argv[0], argv, env,
+                         file_actions=[(os.POSIX_SPAWN_DUP2, devnull, 1),
+                                       (os.POSIX_SPAWN_DUP2, devnull, 2)])
+    _, status, ru = os.wait4(pid, 0)
+    wall = time.perf_counter() - t0
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit("bench: %s failed with status %d" % (" ".join(argv), status))
+    return wall, ru.ru_utime + ru.ru_stime
+
+
+def interleaved(cmds, env, runs, warmup=2):
+    """Median wall and CPU time per command. The commands take turns, run by run, so a
+    change in the machine's load (other jobs share it) falls on all of them alike."""
+    wall = {k: [] for k in cmds}
+    cpu = {k: [] for k in cmds}
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        for i in range(warmup + runs):
+            for name, argv in cmds.items():
+                w, c = timed_run(argv, env, devnull)
+                if i >= warmup:
+                    wall[name].append(w)
+                    cpu[name].append(c)
+    finally:
+        os.close(devnull)
+    return ({k: statistics.median(v) for k, v in wall.items()},
+            {k: statistics.median(v) for k, v in cpu.items()},
+            {k: min(v) for k, v in wall.items()})
+
+
+def instructions(argv, env):
+    """Instructions executed (callgrind's Ir total): a figure the machine's load cannot move."""
+    out = os.path.join(WORK, "callgrind.out")
+    subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=" + out] + argv,
+                   env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+    with open(out) as f:
+        for line in f:
+            if line.startswith(("totals:", "summary:")):
+                return int(line.split()[1])
+    raise RuntimeError("no totals in callgrind output")
+
+
+def count_lines(argv, env):
+    return subprocess.run(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                          check=True).stdout.count(b"\n")
+
+
+def ms(s):
+    return "%.1f ms" % (s * 1000)
+
+
+def met(ok):
+    return "met" if ok else "MISSED"
+
+
+# ---- 1. listing a year of 1,000 weekly series --------------------------------------------
+
+def part_list():
+    peers = os.path.join(WORK, "peers")
+    subprocess.run([sys.executable, os.path.join(BENCH, "gen-peers.py"), "1000", peers],
+                   check=True)
+    big, rem, cal = (os.path.join(peers, f) for f in ("big.ini", "peers.rem", "calcurse"))
+    env = private_env(os.path.join(WORK, "home-list"))
+    cmds = {
+        "nudge": [NUDGE, "list", "--days", "365", "--json", "--config", big,
+                  "--from", FROM_RFC3339],
+        "remind": [shutil.which("remind"), "-s12", rem, FROM_REMIND],
+        "calcurse": [shutil.which("calcurse"), "-D", cal, "-s" + FROM_CALCURSE, "-r365"],
+        "check": [NUDGE, "check", "--config", big],
+    }
+    # Equivalent files list the same sessions: count them, one line per session each.
+    counts = {
+        "nudge": count_lines(cmds["nudge"], env),
+        "remind": count_lines(cmds["remind"], env),
+        "calcurse": count_lines(cmds["calcurse"][:3] + [
+            "-Q", "--from", FROM_CALCURSE, "--days", "365", "--filter-type", "recur-apt",
+            "--format-recur-apt", "x\n"], env),
+    }
+    log("sessions listed: %s" % counts)
+    if len(set(counts.values())) != 1:
+        sys.exit("bench: the three listers disagree on the sessions: %s" % counts)
+    log("timing %d interleaved runs of each lister (plus 2 warm-up)" % RUNS)
+    wall, cpu, best = interleaved(cmds, env, RUNS)
+    faster = min(("remind", "calcurse"), key=lambda k: wall[k])
+    label = "list 1 year, 1,000 weekly series (%d sessions), median wall" % counts["nudge"]
+    rows.append((label, ms(wall["nudge"]), ms(wall["remind"]), ms(wall["calcurse"]),
+                 "%.1fx vs %s" % (wall[faster] / wall["nudge"], faster),
+                 ">= 10x, < 50 ms: %s, %s" % (met(wall[faster] / wall["nudge"] >= 10),
+                                              met(wall["nudge"] < 0.050))))
+    fc = min(("remind", "calcurse"), key=lambda k: cpu[k])
+    rows.append(("  same, median CPU (user+sys)", ms(cpu["nudge"]), ms(cpu["remind"]),
+                 ms(cpu["calcurse"]), "%.1fx vs %s" % (cpu[fc] / cpu["nudge"], fc), ""))
+    rows.append(("  same, fastest run (wall)", ms(best["nudge"]), ms(best["remind"]),
+                 ms(best["calcurse"]), "", ""))
+    if CALLGRIND:
+        log("counting instructions with callgrind (slow for the peers)")
+        ir = {k: instructions(cmds[k], env) for k in ("nudge", "remind", "calcurse", "check")}
+        fi = min(("remind", "calcurse"), key=lambda k: ir[k])
+        rows.append(("  same, instructions (callgrind Ir)", "%.1f M" % (ir["nudge"] / 1e6),
+                     "%.1f M" % (ir["remind"] / 1e6), "%.1f M" % (ir["calcurse"] / 1e6),
+                     "%.1fx vs %s" % (ir[fi] / ir["nudge"], fi), "load-independent"))
+    rows.append(("nudge check, same file, median wall", ms(wall["check"]), "-", "-", "",
+                 "< 20 ms: %s" % met(wall["check"] < 0.020)))
+    if CALLGRIND:
+        rows.append(("  same, instructions (callgrind Ir)", "%.1f M" % (ir["check"] / 1e6),
+                     "-", "-", "", ""))
+
+
+# ---- 2. idle wakeups and resident memory ---------------------------------------------------
+
+def switches(pid):
+    """{thread id: context switches} of every thread of the process. Each switch is a
+    wakeup, or a preemption while awake, which an idle process does not have."""
+    out = {}
+    for tid in os.listdir("/proc/%d/task" % pid):
+        try:
+            with open("/proc/%d/task/%s/status" % (pid, tid)) as f:
+                out[tid] = sum(int(line.split()[1]) for line in f
+                               if line.startswith(("voluntary_ctxt_switches:",
+                                                   "nonvoluntary_ctxt_switches:")))
+        except FileNotFoundError:
+            pass
+    return out
+
+
+def wakeups(before, after):
+    """Switches between two samples; a thread that ended in between woke at least to end,
+    a new thread counts all its switches."""
+    return (sum(n - before.get(tid, 0) for tid, n in after.items())
+            + sum(1 for tid in before if tid not in after))
+
+
+def status_field(pid, name):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith(name + ":"):
+                return line.split()[1]
+    return None
+
+
+def start_bus(env):
+    """A private session bus, so nothing reaches the real user's."""
+    p = spawn(["dbus-daemon", "--session", "--nofork", "--print-address=1"], env,
+              stdout=subprocess.PIPE)
+    address = p.stdout.readline().decode().strip()
+    if not address:
+        sys.exit("bench: dbus-daemon gave no address")
+    return p, address
+
+
+def part_idle(bus):
+    home = os.path.join(WORK, "home-idle")
+    env = private_env(home, TZ="UTC", DBUS_SESSION_BUS_ADDRESS=bus)
+    # The one session is two days ahead: its reminder (1 h before) is more than a day away.
+    day = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=2)).date()
+    confdir = os.path.join(home, ".config", "nudge")
+    os.makedirs(confdir, exist_ok=True)
+    ini = os.path.join(confdir, "schedule.ini")
+    with open(ini, "w") as f:
+        f.write("[s]\ntitle = Idle session\nonce = %s 12:00\ntimezone = UTC\nremind = 1h\n" % day)
+    rem = os.path.join(WORK, "idle.rem")
+    with open(rem, "w") as f:
+        f.write("REM %s AT 12:00 +60 MSG Idle session\n" % day)
+    cal = os.path.join(WORK, "calcurse-idle")
+    os.makedirs(cal, exist_ok=True)
+    with open(os.path.join(cal, "apts"), "w") as f:
+        f.write("%s @ 12:00 -> %s @ 12:50 |Idle session\n"
+                % (day.strftime("%m/%d/%Y"), day.strftime("%m/%d/%Y")))
+    for name in ("todo", "conf"):
+        open(os.path.join(cal, name), "a").close()
+
+    procs = {
+        "nudge": spawn([NUDGED, "--foreground", "--config", ini], env),
+        "remind": spawn([shutil.which("remind"), "-z1", rem], env),
+        "floor": spawn([FLOOR], env),
+        "floor-bus": spawn([FLOOR, "--bus"], env),
+    }
+    pids = {k: p.pid for k, p in procs.items()}
+    subprocess.run([shutil.which("calcurse"), "-D", cal, "--daemon"], env=env, check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(50):  # the daemon forks and then writes its pid
+        try:
+            with open(os.path.join(cal, ".daemon.pid")) as f:
+                pids["calcurse"] = int(f.read().strip())
+            break
+        except (FileNotFoundError, ValueError):
+            time.sleep(0.1)
+    else:
+        sys.exit("bench: calcurse --daemon wrote no pid")
+    try:
+        # Start-up is not idleness: GLib's shared thread pool ends its idle worker threads
+        # about 15 s after their last task, so count from 20 s on.
+        time.sleep(SETTLE_SECONDS)
+        for k, p in procs.items():
+            if p.poll() is not None:
+                sys.exit("bench: %s exited early (status %s)" % (k, p.returncode))
+        log("counting wakeups for %g s" % IDLE_SECONDS)
+        before = {k: switches(pid) for k, pid in pids.items()}
+        time.sleep(IDLE_SECONDS)
+        after = {k: switches(pid) for k, pid in pids.items()}
+        rss = {k: int(status_field(pid, "VmRSS")) for k, pid in pids.items()}
+        threads = {k: status_field(pid, "Threads") for k, pid in pids.items()}
+    finally:
+        for p in procs.values():
+            stop(p)
+        if "calcurse" in pids:
+            try:
+                os.kill(pids["calcurse"], signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+    per_min = {k: wakeups(before[k], after[k]) * 60.0 / IDLE_SECONDS for k in pids}
+    rows.append(("idle wakeups per minute (all threads, %g s after %d s)"
+                 % (IDLE_SECONDS, SETTLE_SECONDS),
+                 "%.1f" % per_min["nudge"], "%.1f" % per_min["remind"],
+                 "%.1f" % per_min["calcurse"], "", "0: %s" % met(per_min["nudge"] == 0)))
+    over = rss["nudge"] - rss["floor"]
+    rows.append(("idle VmRSS (threads: %s/%s/%s)" % (threads["nudge"], threads["remind"],
+                                                     threads["calcurse"]),
+                 "%.2f MiB" % (rss["nudge"] / 1024), "%.2f MiB" % (rss["remind"] / 1024),
+                 "%.2f MiB" % (rss["calcurse"] / 1024), "", ""))
+    rows.append(("  nudged minus floor (notify_init + main loop: %.2f MiB)" % (rss["floor"] / 1024),
+                 "%+.2f MiB" % (over / 1024), "-", "-", "",
+                 "< 1 MiB: %s" % met(over < 1024)))
+    rows.append(("  nudged minus floor with a bus connection (%.2f MiB)"
+                 % (rss["floor-bus"] / 1024),
+                 "%+.2f MiB" % ((rss["nudge"] - rss["floor-bus"]) / 1024), "-", "-", "", ""))
+
+
+# ---- 3. exec to READY=1 ----------------------------------------------------------------------
+
+def part_ready(bus):
+    big = os.path.join(WORK, "peers", "big.ini")
+    if not os.path.exists(big):
+        subprocess.run([sys.executable, os.path.join(BENCH, "gen-peers.py"), "1000",
+                        os.path.join(WORK, "peers")], check=True)
+    path = os.path.join(WORK, "notify.sock")
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    sock.bind(path)
+    sock.settimeout(10)
+    env = private_env(os.path.join(WORK, "home-ready"), TZ="UTC",
+                      DBUS_SESSION_BUS_ADDRESS=bus, NOTIFY_SOCKET=path)
+    argv = [NUDGED, "--config", big]
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    times = []
+    try:
+        for i in range(2 + 20):
+            t0 = time.perf_counter()
+            pid = os.posix_spawn(argv[0], argv, env,
+                                 file_actions=[(os.POSIX_SPAWN_DUP2, devnull, 1),
+                                               (os.POSIX_SPAWN_DUP2, devnull, 2)])
+            while True:
+                msg = sock.recv(4096)
+                if b"READY=1" in msg.split(b"\n"):
+                    break
+            t1 = time.perf_counter()
+            os.kill(pid, signal.SIGTERM)
+            os.waitpid(pid, 0)
+            if i >= 2:
+                times.append(t1 - t0)
+    finally:
+        os.close(devnull)
+        sock.close()
+    med = statistics.median(times)
+    rows.append(("exec to READY=1, 1,000 series, median of 20", ms(med), "-", "-",
+                 "max %s" % ms(max(times)), "< 20 ms: %s" % met(med < 0.020)))
+
+
+# ---- 4. reminder lateness --------------------------------------------------------------------
+
+def part_lateness():
+    """nudged's schedule has minute resolution, so 20 firings at whole minutes would take
+    20 minutes. Instead each of 20 sessions is in its own private time zone (compiled with
+    zic, found through TZDIR), 3 s further west than the last: their reminders, each 1 min
+    before a whole local minute, fall 3 s apart on the real clock. remind -z1 fires on the
+    first and the second whole minute of the same window."""
+    zi = os.path.join(WORK, "zoneinfo")
+    src = os.path.join(WORK, "zones.txt")
+    with open(src, "w") as f:
+        for i in range(20):
+            f.write("Zone Bench/L%02d -0:00:%02d - L%02d\n" % (i, 3 * i, i))
+    subprocess.run([shutil.which("zic") or "/usr/sbin/zic", "-d", zi, src], check=True)
+    shutil.copy("/usr/share/zoneinfo/UTC", os.path.join(zi, "UTC"))
+
+    now = time.time()
+    m = (int(now) // 60 + 1) * 60
+    if m - now < 15:  # leave time for both to start and plan
+        m += 60
+    wall = datetime.datetime.fromtimestamp(m + 60, datetime.timezone.utc)
+    ini = os.path.join(WORK, "late.ini")
+    planned = {}
+    with open(ini, "w") as f:
+        for i in range(20):
+            sid = "l%02d" % i
+            f.write("[%s]\ntitle = Lateness %d\nonce = %s\ntimezone = Bench/L%02d\n"
+                    "remind = 1m\n\n" % (sid, i, wall.strftime("%Y-%m-%d %H:%M"), i))
+            planned[sid] = m + 3 * i  # local M+1 min at UTC-3i s, minus the 1 min lead
+    rem = os.path.join(WORK, "late.rem")
+    with open(rem, "w") as f:
+        for k in range(2):
+            t = datetime.datetime.fromtimestamp(m + 60 * k, datetime.timezone.utc)
+            f.write("REM %s AT %s MSG remind-%d\n" % (t.strftime("%Y-%m-%d"),
+                                                      t.strftime("%H:%M"), k))
+    remind_planned = {"remind-%d" % k: m + 60 * k for k in range(2)}
+
+    env = private_env(os.path.join(WORK, "home-late"), TZ="UTC", TZDIR=zi)
+    nd = spawn([NUDGED, "--foreground", "--dry-run", "--config", ini], env,
+               stdout=subprocess.PIPE)
+    rm = spawn([shutil.which("remind"), "-z1", rem], env, stdout=subprocess.PIPE)
+    late_n, late_r = {}, {}
+    bufs = {nd.stdout.fileno(): b"", rm.stdout.fileno(): b""}
+    end = m + 60 + 3
+    log("measuring lateness until %s UTC (about %d s)"
+        % (datetime.datetime.fromtimestamp(end, datetime.timezone.utc).strftime("%H:%M:%S"),
+           end - now))
+    try:
+        while time.time() < end and (len(late_n) < 20 or len(late_r) < 2):
+            ready, _, _ = select.select(list(bufs), [], [], 0.5)
+            for fd in ready:
+                data = os.read(fd, 65536)
+                t = time.time()  # CLOCK_REALTIME, the clock the timers are set on
+                if not data:
+                    bufs.pop(fd)
+                    continue
+                bufs[fd] += data
+                *lines, bufs[fd] = bufs[fd].split(b"\n")
+                for line in (l.decode(errors="replace") for l in lines):
+                    sid = line.split(":", 1)[0]
+                    if fd == nd.stdout.fileno() and sid in planned:
+                        late_n.setdefault(sid, t - planned[sid])
+                    elif fd == rm.stdout.fileno() and line.strip() in remind_planned:
+                        late_r.setdefault(line.strip(), t - remind_planned[line.strip()])
+    finally:
+        stop(nd)
+        stop(rm)
+    if len(late_n) < 20:
+        rows.append(("reminder lateness, 20 firings", "%d of 20 fired" % len(late_n),
+                     "", "-", "", "max < 20 ms: MISSED"))
+        return
+    mx_n, mx_r = max(late_n.values()), max(late_r.values()) if late_r else None
+    rows.append(("reminder lateness, max (nudged: 20 firings 3 s apart; remind: %d)"
+                 % len(late_r), ms(mx_n), ms(mx_r) if mx_r is not None else "none", "-",
+                 "%.0fx" % (mx_r / mx_n) if mx_r and mx_n > 0 else "",
+                 "< 20 ms: %s" % met(mx_n < 0.020)))
+    rows.append(("  same, median", ms(statistics.median(late_n.values())),
+                 ms(statistics.median(late_r.values())) if late_r else "none", "-", "", ""))
+
+
+def table():
+    head = ("measure", "nudge", "remind", "calcurse", "ratio", "target")
+    widths = [max(len(r[i]) for r in rows + [head]) for i in range(6)]
+    line = lambda r: "| " + " | ".join(c.ljust(w) for c, w in zip(r, widths)) + " |"
+    print(line(head))
+    print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    for r in rows:
+        print(line(r))
+
+
+def main():
+    started = time.time()
+    bus_proc = None
+    try:
+        if "1" in PARTS:
+            part_list()
+        if "2" in PARTS or "3" in PARTS:
+            bus_proc, bus = start_bus(private_env(os.path.join(WORK, "home-bus")))
+            if "2" in PARTS:
+                part_idle(bus)
+            if "3" in PARTS:
+                part_ready(bus)
+        if "4" in PARTS:
+            part_lateness()
+    finally:
+        for p in children:
+            stop(p)
+    version = lambda pkg: subprocess.run(["dpkg-query", "-W", "-f", "${Version}", pkg],
+                                         capture_output=True, text=True).stdout or "?"
+    print("%s, remind %s, calcurse %s; %s, %d CPUs, load average at the end: %s" % (
+        subprocess.run([NUDGE, "--version"], capture_output=True, text=True).stdout.strip(),
+        version("remind"), version("calcurse"),
+        datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        os.cpu_count(), " ".join(open("/proc/loadavg").read().split()[:3])))
+    table()
+    log("done in %.0f s" % (time.time() - started))
+
+
+if __name__ == "__main__":
+    main()
