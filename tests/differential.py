@@ -526,6 +526,15 @@ def hand_cases():
                  ["2026-06-01T10:00:00+02:00"]),
              obj("b", "b", "2026-06-01T10:00:00+02:00", "2026-06-01T10:50:00+02:00",
                  ["2026-06-01T10:00:00+02:00"])], defaults={"tz": B})
+        # Equal starts are ordered by id, byte by byte ('-' < '.' < digits < '_' < letters).
+        ids = ["ab", "a1", "a_1", "a.1", "a-1", "A2", "a10", "a9", "Z", "b"]
+        add("order of ids", [Series(n, "once", once=[datetime(2026, 6, 1, 10, 0)],
+                                    remind=["0m"]) for n in ids],
+            "2026-06-01T00:00:00Z", 1,
+            [obj(n.lower(), n, "2026-06-01T10:00:00+00:00", "2026-06-01T10:50:00+00:00",
+                 ["2026-06-01T10:00:00+00:00"])
+             for n in ["a-1", "a.1", "a1", "a10", "A2", "a9", "a_1", "ab", "b", "Z"]],
+            defaults={"tz": "UTC"})
         # The zone from $TZ when the file names none; every 3 months from start's month.
         add("zone from TZ, every 3 months",
             [Series("q", "nth", nth=2, weekday=2, minute=17 * 60, every=3,
