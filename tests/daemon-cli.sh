@@ -1,0 +1,131 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# nudged without systemd (--foreground): options, exit statuses, the folder watch, SIGHUP,
+# broken edits, missed reminders collapsed into one late one, privacy in the logs, no
+# session bus at all, a damaged state file, and a quick exit on SIGTERM.
+. "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+NUDGED=${NUDGED:-$top_builddir/nudged}
+[ -x "$NUDGED" ] || { echo "Bail out! no nudged binary at $NUDGED"; exit 1; }
+# Never the desktop's bus: nudged must not disturb (or be disturbed by) a running session.
+export XDG_RUNTIME_DIR=$T/rt DBUS_SESSION_BUS_ADDRESS=unix:path=$T/rt/no-bus
+unset NOTIFY_SOCKET JOURNAL_STREAM WATCHDOG_USEC NUDGE_NOW
+mkdir -p -m 0700 "$XDG_RUNTIME_DIR"
+CONF=$XDG_CONFIG_HOME/nudge/schedule.ini
+
+pid=
+start() { # start ARGS...: nudged in the background, output in $T/d.out and $T/d.err
+        : >"$T/d.out"
+        : >"$T/d.err"
+        "$NUDGED" --foreground "$@" >"$T/d.out" 2>"$T/d.err" </dev/null &
+        pid=$!
+}
+stop() { # stop: SIGTERM, sets $stop_ms and $stop_rc
+        local t0
+        t0=$(date +%s%N)
+        kill -TERM "$pid"
+        wait "$pid"
+        stop_rc=$?
+        stop_ms=$((($(date +%s%N) - t0) / 1000000))
+        pid=
+}
+trap '[ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null' EXIT
+wait_file() { # wait_file FILE PATTERN [SECONDS=5]
+        local i
+        for ((i = 0; i < ${3:-5} * 20; i++)); do
+                grep -E -q -e "$2" "$1" 2>/dev/null && return 0
+                sleep 0.05
+        done
+        return 1
+}
+check_log() { # check_log NAME PATTERN [SECONDS]
+        if wait_file "$T/d.err" "$2" "${3:-5}"; then ok "$1"; else not_ok "$1" "log:" "$(cat "$T/d.err")"; fi
+}
+write_conf() { # write_conf TEXT: as editors do, a new file renamed over the old one
+        mkdir -p "$(dirname "$CONF")"
+        printf '%s' "$1" >"$CONF.new" && chmod 600 "$CONF.new" && mv -f "$CONF.new" "$CONF"
+}
+local_time() { date -d "@$1" '+%Y-%m-%d %H:%M'; }
+
+run "$NUDGED" --version
+is "--version" "$out" "nudged $(sed -n 's/^AC_INIT(\[nudge\], \[\([^]]*\)\].*/\1/p' "$top_srcdir/configure.ac")"
+run "$NUDGED" --help
+like "--help lists --config" "$out" "--config=FILE"
+like "--help lists --foreground and --dry-run" "$(printf '%s\n' "$out" | tr '\n' ' ')" "--foreground.*--dry-run"
+run "$NUDGED" --no-such-option
+status "a wrong option exits 64" 64
+
+printf '[a]\nweekly = Someday 10:00\nremind = soon\n' >"$T/broken.ini"
+chmod 600 "$T/broken.ini"
+run "$NUDGED" --config "$T/broken.ini"
+status "a broken file at start exits 78" 78
+like "every problem is printed, FILE:LINE first" "$err" "^$T/broken.ini:2: .*"$'\n'"$T/broken.ini:3: "
+
+# No file, not even its folder: nudged waits, and finds the file when it appears.
+start --dry-run
+check_log "a missing file is not an error: nudged waits for it" "does not exist yet"
+sleep 0.3
+if kill -0 "$pid" 2>/dev/null; then ok "still running without a file"; else not_ok "still running without a file" "$(cat "$T/d.err")"; fi
+write_conf "[w]
+weekly = Mon 09:00
+"
+check_log "a file created later (folder included) is picked up" "Loaded $CONF: 1 series" 5
+kill -HUP "$pid"
+check_log "SIGHUP reloads" "Reloading on SIGHUP"
+write_conf "[w]
+weekly = Mon 09:00
+remind = whenever
+"
+check_log "a broken edit keeps the previous schedule, and the log says so" \
+        "Reload failed, 1 problem, first: $CONF:3: .*the previous schedule stays in force"
+stop
+if [ "$stop_rc" = 0 ] && [ "$stop_ms" -lt 100 ]; then
+        ok "SIGTERM: exit 0 within 100 ms ($stop_ms ms)"
+else
+        not_ok "SIGTERM: exit 0 within 100 ms" "status $stop_rc after $stop_ms ms"
+fi
+
+# Missed while nothing ran: two reminders of one session passed; one late reminder.
+now=$(date +%s)
+M=$(((now + 1800 + 59) / 60 * 60))
+write_conf "[late]
+title = Late session
+once = $(local_time "$M")
+remind = 2h, 1h
+
+[quiet]
+title = Secret title
+privacy = on
+once = $(local_time "$M")
+remind = 1h
+"
+start --dry-run
+wait_file "$T/d.out" '^quiet:' 5
+sleep 0.3
+is "missed reminders of one session collapse into one" "$(grep -c '^late:' "$T/d.out")" 1
+like "the late reminder says the real time left" "$(grep '^late:' "$T/d.out")" "^late: Late session in 3[01] minutes"
+check_log "the log says it went out late, standing for two" "2 missed reminders for late .* go out as one"
+check_log "the log line of a late send" "Sent late: the reminder of .* for late "
+like "privacy: the notice has no title" "$(grep '^quiet:' "$T/d.out")" "^quiet: Session in 3[01] minutes$"
+unlike "privacy: the log has no title" "$(cat "$T/d.err")" "Secret title"
+stop
+if [ -e "$XDG_STATE_HOME/nudge/sent" ]; then not_ok "--dry-run records nothing"; else ok "--dry-run records nothing"; fi
+
+# No session bus at all: the loop keeps running and retries; nothing is recorded as sent.
+mkdir -p "$XDG_STATE_HOME/nudge"
+printf 'not a state file\n' >"$XDG_STATE_HOME/nudge/sent"
+start
+check_log "a damaged state file is set aside and logged" "sent is damaged .*kept as .*sent.corrupt-"
+check_log "no bus: the failure is logged with the retry" "Could not send the reminder for late .*trying again in 5 s"
+sleep 0.5
+if kill -0 "$pid" 2>/dev/null; then ok "no bus: nudged keeps running"; else not_ok "no bus: nudged keeps running" "$(cat "$T/d.err")"; fi
+stop
+is "no bus: SIGTERM still exits 0" "$stop_rc" 0
+if grep -q '^late' "$XDG_STATE_HOME/nudge/sent" 2>/dev/null; then
+        not_ok "an unsent reminder is not recorded" "$(cat "$XDG_STATE_HOME/nudge/sent")"
+else
+        ok "an unsent reminder is not recorded"
+fi
+ls "$XDG_STATE_HOME"/nudge/sent.corrupt-* >/dev/null 2>&1 && ok "the damaged file is kept for a person to look at" ||
+        not_ok "the damaged file is kept for a person to look at" "$(ls -la "$XDG_STATE_HOME/nudge")"
+
+finish
