@@ -7,11 +7,11 @@ set -u
 supp="$top_srcdir/tests/valgrind.supp"
 if ! command -v valgrind >/dev/null; then
         [ "${CI:-}" = true ] && { echo "Bail out! valgrind is missing"; exit 1; }
-        echo "1..0 # SKIP valgrind is not installed"; exit 77
+        echo "1..0 # SKIP valgrind is not installed"; exit 0
 fi
 if nm -an "$NUDGE" 2>/dev/null | grep -q __asan_init; then
         echo "1..0 # SKIP built with AddressSanitizer, which covers this and excludes valgrind"
-        exit 77
+        exit 0
 fi
 work=$(mktemp -d "${TMPDIR:-/tmp}/nudge-vg.XXXXXX")
 trap 'rm -rf "$work"' EXIT
