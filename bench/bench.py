@@ -113,9 +113,10 @@ def instructions(argv, env):
     raise RuntimeError("no totals in callgrind output")
 
 
-def count_lines(argv, env):
-    return subprocess.run(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                          check=True).stdout.count(b"\n")
+def count_lines(argv, env, only=None):
+    out = subprocess.run(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                         check=True).stdout
+    return sum(1 for l in out.splitlines() if only is None or l == only)
 
 
 def ms(s):
@@ -147,7 +148,7 @@ def part_list():
         "remind": count_lines(cmds["remind"], env),
         "calcurse": count_lines(cmds["calcurse"][:3] + [
             "-Q", "--from", FROM_CALCURSE, "--days", "365", "--filter-type", "recur-apt",
-            "--format-recur-apt", "x\n"], env),
+            "--format-recur-apt", "x\n"], env, only=b"x"),  # not the day headings
     }
     log("sessions listed: %s" % counts)
     if len(set(counts.values())) != 1:
