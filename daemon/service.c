@@ -140,7 +140,13 @@ static char *status_text(Service *s, const Plan *p)
         const char *title = display_title(se) ? display_title(se) : "Session";
         GString *out = g_string_new(NULL);
         g_string_append_printf(out, "Next: %s, %s; ", title, when);
-        if (p->next_reminder != INT64_MIN) {
+        g_autofree char *key = pending_key(se->id, p->next.start, false);
+        const Pending *sending = g_hash_table_lookup(s->pending, key);
+        if (sending && sending->attempts > 0) {
+                g_string_append(out, "reminder waiting for the notification server");
+        } else if (sending) {
+                g_string_append(out, "reminder going out now");
+        } else if (p->next_reminder != INT64_MIN) {
                 g_autofree char *r = format_short(se->tz, p->next_reminder);
                 g_string_append_printf(out, "reminder %s", r);
         } else {
@@ -151,9 +157,10 @@ static char *status_text(Service *s, const Plan *p)
         gpointer v;
         g_hash_table_iter_init(&it, s->pending);
         while (g_hash_table_iter_next(&it, NULL, &v))
-                waiting += ((Pending *)v)->attempts > 0;
+                waiting += v != sending && ((Pending *)v)->attempts > 0;
         if (waiting)
-                g_string_append_printf(out, " (%u waiting for the notification server)", waiting);
+                g_string_append_printf(out, " (%u more waiting for the notification server)",
+                                       waiting);
         return g_string_free(out, FALSE);
 }
 
