@@ -52,11 +52,14 @@ static bool identifier_ok(const char *id)
         return true;
 }
 
-/* A name that is a file in the zone folder must be a TZif file: on any other file there
- * ("leapseconds") GLib fails an assertion, a g_critical. Names that are no file are left
- * to GLib. */
-static bool other_file(const char *id)
+/* Only names of zone files are zones. GLib would also take a POSIX TZ string ("GMT+1",
+ * which means UTC-1, or "XYZ-3"): not an IANA name, and a silent trap. And a file there that
+ * is no zone ("leapseconds") makes GLib fail an assertion, a g_critical. "UTC" GLib knows
+ * even without the zone files. */
+static bool zone_file(const char *id)
 {
+        if (!strcmp(id, "UTC"))
+                return true;
         const char *dir = g_getenv("TZDIR");
         g_autofree char *path = g_build_filename(dir && *dir ? dir : "/usr/share/zoneinfo", id,
                                                  NULL);
@@ -66,12 +69,12 @@ static bool other_file(const char *id)
         char magic[4];
         ssize_t n = read(fd, magic, sizeof(magic));
         close(fd);
-        return n != (ssize_t)sizeof(magic) || memcmp(magic, "TZif", sizeof(magic)) != 0;
+        return n == (ssize_t)sizeof(magic) && memcmp(magic, "TZif", sizeof(magic)) == 0;
 }
 
 Tz *tz_new(const char *identifier)
 {
-        if (!identifier_ok(identifier) || other_file(identifier))
+        if (!identifier_ok(identifier) || !zone_file(identifier))
                 return NULL;
         GTimeZone *gtz = g_time_zone_new_identifier(identifier);
         if (!gtz)

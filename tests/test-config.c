@@ -269,6 +269,9 @@ static const struct {
          "s.ini:6: unknown time zone '../../etc/passwd': " UNKNOWN_TZ "\n"
          "s.ini:9: unknown time zone 'leapseconds': " UNKNOWN_TZ "\n"
          "s.ini:12: unknown time zone '/etc/localtime': " UNKNOWN_TZ "\n"},
+        {"a POSIX TZ string is no IANA name (GMT+1 would mean UTC-1)",
+         L("[t]\nweekly = Tue 14:00\ntimezone = GMT+1\n"),
+         "s.ini:3: unknown time zone 'GMT+1': " UNKNOWN_TZ "\n"},
         {"an empty time zone",
          L("[t]\nweekly = Tue 14:00\ntimezone =\n"),
          "s.ini:3: unknown time zone '': " UNKNOWN_TZ "\n"},

@@ -291,6 +291,8 @@ static void test_new(void)
                 /* Files in the zone folder that are not zones: GLib must not even see them
                  * (it fails an assertion on them, fatal under G_DEBUG=fatal-criticals). */
                 "leapseconds", "Europe", "posix",
+                /* POSIX TZ strings are no IANA names ("GMT+1" would mean UTC-1). */
+                "GMT+1", "XYZ-3", "UTC0", "CET-1CEST", "EST5",
         };
         for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {
                 g_test_message("tz_new(\"%s\")", bad[i]);
@@ -302,7 +304,7 @@ static void test_new(void)
         static const char *const good[] = {"UTC", "Europe/Berlin", "America/New_York",
                                            "Australia/Lord_Howe", "Asia/Kathmandu",
                                            "America/Argentina/Buenos_Aires", "Etc/GMT+5",
-                                           "America/Port-au-Prince"};
+                                           "America/Port-au-Prince", "EST5EDT", "CET"};
         for (size_t i = 0; i < G_N_ELEMENTS(good); i++) {
                 g_test_message("tz_new(\"%s\")", good[i]);
                 g_autoptr(Tz) tz = tz_new(good[i]);
