@@ -18,6 +18,9 @@ export TZ=UTC
 # Test-only: Snooze waits 3 s instead of 10 minutes (see notifier.h).
 export NUDGE_TEST_SNOOZE_SECONDS=3
 desktop_start
+# dunst finds the icon the notifications name ("nudge") in the source tree.
+export DESKTOP_DUNSTRC_EXTRA="[global]
+    icon_path = $top_srcdir/conf"
 desktop_start_notifications
 
 # The person's "default application" for Markdown: a recorder that logs the file it got and
@@ -103,7 +106,10 @@ tap_is "app name, icon, desktop-entry, category and urgency hints" \
         "$(call app_name)|$(call app_icon)|$(call hints.desktop-entry)|$(call hints.category)|$(call hints.urgency)" \
         "nudge|nudge|nudge|x-nudge.reminder|1"
 mkdir -p "$ARTIFACTS"
-desktop_screenshot "$ARTIFACTS/reminder.png"
+# The whole screen, then the notification alone (the screen is black around it).
+desktop_screenshot "$ARTIFACTS/reminder-screen.png" &&
+        convert "$ARTIFACTS/reminder-screen.png" -trim +repage -bordercolor black -border 12 \
+                "$ARTIFACTS/reminder.png"
 if [ "$(head -c 8 "$ARTIFACTS/reminder.png" 2>/dev/null | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ]; then
         tap_ok "screenshot saved: tests/artifacts/reminder.png ($(stat -c %s "$ARTIFACTS/reminder.png") bytes)"
 else

@@ -1,0 +1,193 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests of the notifier: the stdout backend, the snooze setting, and that the libnotify
+ * backend never blocks the main loop, whether the bus is missing or never answers. (What a
+ * real server receives is tested end to end in reminders-e2e.sh.) */
+#include <errno.h>
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "notifier.h"
+
+static char *tmp;
+
+typedef struct {
+        GMainLoop *loop;
+        Notifier *n;
+        int done;
+        bool ok;
+        char *error;
+        int ticks;
+        gint64 done_at;
+} Wait;
+
+static void on_sent(GObject *source, GAsyncResult *res, gpointer userdata)
+{
+        Wait *w = userdata;
+        g_autoptr(GError) error = NULL;
+        w->ok = notifier_send_finish(w->n, res, &error);
+        w->error = error ? g_strdup(error->message) : NULL;
+        w->done++;
+        w->done_at = g_get_monotonic_time();
+        g_main_loop_quit(w->loop);
+}
+
+static gboolean tick(gpointer userdata)
+{
+        ((Wait *) userdata)->ticks++;
+        return G_SOURCE_CONTINUE;
+}
+
+static gboolean stop(gpointer userdata)
+{
+        g_main_loop_quit(((Wait *) userdata)->loop);
+        return G_SOURCE_REMOVE;
+}
+
+static const Notice notice = {
+        .series_id = "therapy",
+        .session_start = 4102444800, /* 2100-01-01: far enough for a snooze */
+        .session_end = 4102447800,
+        .summary = "Therapy with Dr. Rivera tomorrow at 14:00",
+        .body = "Write down\nwhat is on your mind.",
+        .notes_path = "/nonexistent/2100-01-01-therapy.md",
+        .title = "Therapy with Dr. Rivera",
+};
+
+static void test_stdout(void)
+{
+        g_autofree char *path = g_build_filename(tmp, "out.txt", NULL);
+        FILE *f = fopen(path, "w+");
+        g_assert_nonnull(f);
+        Wait w = {.loop = g_main_loop_new(NULL, FALSE)};
+        w.n = notifier_new_stdout(f);
+        notifier_send_async(w.n, &notice, NULL, on_sent, &w);
+        /* Asynchronous even here: the callback comes from the loop, not from inside. */
+        g_assert_cmpint(w.done, ==, 0);
+        g_main_loop_run(w.loop);
+        g_assert_cmpint(w.done, ==, 1);
+        g_assert_true(w.ok);
+
+        Notice private = notice;
+        private.summary = "Session tomorrow at 14:00";
+        private.body = "";
+        private.title = NULL;
+        notifier_send_async(w.n, &private, NULL, on_sent, &w);
+        g_main_loop_run(w.loop);
+        g_assert_true(w.ok);
+        notifier_free(w.n);
+        fclose(f);
+
+        g_autofree char *text = NULL;
+        g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
+        g_assert_cmpstr(text, ==,
+                        "therapy: Therapy with Dr. Rivera tomorrow at 14:00 | Write down what is "
+                        "on your mind.\n"
+                        "therapy: Session tomorrow at 14:00\n");
+        g_main_loop_unref(w.loop);
+        g_free(w.error);
+}
+
+static void test_snooze_seconds(void)
+{
+        g_unsetenv("NUDGE_TEST_SNOOZE_SECONDS");
+        g_assert_cmpint(notifier_snooze_seconds(), ==, 600);
+        g_setenv("NUDGE_TEST_SNOOZE_SECONDS", "3", TRUE);
+        g_assert_cmpint(notifier_snooze_seconds(), ==, 3);
+        static const char *const bad[] = {"0", "-5", "601", "3s", "", "abc"};
+        for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {
+                g_setenv("NUDGE_TEST_SNOOZE_SECONDS", bad[i], TRUE);
+                g_assert_cmpint(notifier_snooze_seconds(), ==, 600);
+        }
+        g_unsetenv("NUDGE_TEST_SNOOZE_SECONDS");
+}
+
+static void snooze_cb(const char *series_id, int64_t session_start, void *userdata)
+{
+}
+
+/* No bus at all: the send fails, reported through the callback, and the loop never
+ * stopped meanwhile. */
+static void test_no_bus(void)
+{
+        g_autofree char *addr = g_strdup_printf("unix:path=%s/no-such-bus", tmp);
+        g_setenv("DBUS_SESSION_BUS_ADDRESS", addr, TRUE);
+        NotifierEvents ev = {.snooze = snooze_cb};
+        Wait w = {.loop = g_main_loop_new(NULL, FALSE)};
+        w.n = notifier_new_libnotify(&ev);
+        gint64 t0 = g_get_monotonic_time();
+        notifier_send_async(w.n, &notice, NULL, on_sent, &w);
+        g_assert_cmpint(g_get_monotonic_time() - t0, <, 100000);
+        guint guard = g_timeout_add_seconds(10, stop, &w);
+        g_main_loop_run(w.loop);
+        g_source_remove(guard);
+        g_assert_cmpint(w.done, ==, 1);
+        g_assert_false(w.ok);
+        g_assert_nonnull(w.error);
+        g_test_message("no bus: failed after %" G_GINT64_FORMAT " ms: %s",
+                       (w.done_at - t0) / 1000, w.error);
+        notifier_free(w.n);
+        g_main_loop_unref(w.loop);
+        g_free(w.error);
+}
+
+/* A bus that accepts the connection and then never answers (like a server that hangs):
+ * the loop keeps running at its pace while the send waits in its worker. */
+static void test_hanging_bus(void)
+{
+        g_autofree char *sock_path = g_build_filename(tmp, "silent-bus", NULL);
+        int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        g_assert_cmpint(fd, >=, 0);
+        struct sockaddr_un sa = {.sun_family = AF_UNIX};
+        g_assert_cmpuint(strlen(sock_path), <, sizeof sa.sun_path);
+        strcpy(sa.sun_path, sock_path);
+        g_assert_cmpint(bind(fd, (struct sockaddr *) &sa, sizeof sa), ==, 0);
+        g_assert_cmpint(listen(fd, 8), ==, 0); /* never accepted, never answered */
+        g_autofree char *addr = g_strdup_printf("unix:path=%s", sock_path);
+        g_setenv("DBUS_SESSION_BUS_ADDRESS", addr, TRUE);
+
+        NotifierEvents ev = {.snooze = snooze_cb};
+        Wait w = {.loop = g_main_loop_new(NULL, FALSE)};
+        w.n = notifier_new_libnotify(&ev);
+        gint64 t0 = g_get_monotonic_time();
+        notifier_send_async(w.n, &notice, NULL, on_sent, &w);
+        gint64 t1 = g_get_monotonic_time();
+        g_timeout_add(20, tick, &w);
+        g_timeout_add(1000, stop, &w);
+        g_main_loop_run(w.loop);
+        gint64 t2 = g_get_monotonic_time();
+        g_test_message("send_async returned in %" G_GINT64_FORMAT " us; %d ticks of 20 ms in "
+                       "%" G_GINT64_FORMAT " ms",
+                       t1 - t0, w.ticks, (t2 - t0) / 1000);
+        g_assert_cmpint(t1 - t0, <, 100000);
+        g_assert_cmpint(w.done, ==, 0);   /* still waiting for the bus */
+        g_assert_cmpint(w.ticks, >=, 40); /* ~50 expected: the loop was never held up */
+        /* Freeing with a send in flight is fine; the worker is left to time out. */
+        notifier_free(w.n);
+        g_main_loop_unref(w.loop);
+}
+
+int main(int argc, char **argv)
+{
+        tmp = g_dir_make_tmp("nudge-test-notifier-XXXXXX", NULL);
+        g_assert_nonnull(tmp);
+        g_test_init(&argc, &argv, NULL);
+        /* libnotify warns ("Failed to connect to proxy") when there is no server; the
+         * failure itself comes back as an error, which is what these tests check. */
+        g_log_set_always_fatal(G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
+        g_test_add_func("/notifier/stdout", test_stdout);
+        g_test_add_func("/notifier/snooze-seconds", test_snooze_seconds);
+        /* In this order: the hanging bus leaves a worker blocked for good. */
+        g_test_add_func("/notifier/no-bus", test_no_bus);
+        g_test_add_func("/notifier/hanging-bus", test_hanging_bus);
+        int r = g_test_run();
+        const char *const rm[] = {"rm", "-rf", tmp, NULL};
+        g_spawn_sync(NULL, (char **) rm, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL,
+                     NULL);
+        g_free(tmp);
+        return r;
+}
