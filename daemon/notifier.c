@@ -298,9 +298,17 @@ static void on_action(NotifyNotification *nn, char *action, gpointer userdata)
         }
         /* "default" (a click on the notification) and "notes": the same thing. */
         int r = notifier_open_notes(sh->notes_path, sh->title, sh->session_start);
-        if (r < 0)
+        if (r == -EROFS || r == -EACCES) {
+                g_autofree char *dir = g_path_get_dirname(sh->notes_path);
+                /* nudged's sandbox makes home read-only but for the default notes folder. */
+                log_warning("Cannot create the notes file %s: %s. If nudged runs sandboxed, "
+                            "let it write there: systemctl --user edit nudged, then add "
+                            "[Service] ReadWritePaths=%s",
+                            sh->notes_path, g_strerror(-r), dir);
+        } else if (r < 0) {
                 log_warning("Cannot create the notes file %s: %s", sh->notes_path,
                             g_strerror(-r));
+        }
 }
 
 static gboolean forget_shown(gpointer userdata)
