@@ -63,7 +63,7 @@ chmod 600 elf.ini
 run "$NUDGE" check --config elf.ini
 status "a program as the schedule: exit 78" 78
 like "a program as the schedule: says it is no schedule" "$err" \
-        "does not look like a schedule file|NUL byte|not valid UTF-8"
+        "does not look like a schedule file|NUL byte|not valid UTF-8|too large"
 
 # Too large.
 truncate -s 5M big.ini
