@@ -265,8 +265,8 @@ static void on_bus(GObject *source, GAsyncResult *res, gpointer userdata)
         g_dbus_connection_call(bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
                                "org.freedesktop.systemd1.Manager", "StartTransientUnit",
                                g_variant_new("(ssa(sv)a(sa(sv)))", unit, "fail", &props, NULL),
-                               G_VARIANT_TYPE("(o)"), G_DBUS_CALL_FLAGS_NONE, 10000, NULL,
-                               on_unit_started, job);
+                               G_VARIANT_TYPE("(o)"), G_DBUS_CALL_FLAGS_NO_AUTO_START, 10000,
+                               NULL, on_unit_started, job);
 }
 
 int notifier_open_notes(const char *notes_path, const char *title, int64_t session_start)
