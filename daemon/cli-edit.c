@@ -193,13 +193,14 @@ int cli_edit(int argc, char **argv)
                                         "unchanged.\n", tmp);
                         return 1;
                 }
-                if (existed && len == original_len && memcmp(text, original, len) == 0) {
+                bool unchanged = existed && len == original_len && memcmp(text, original, len) == 0;
+                g_autoptr(ConfigErrors) errors = NULL;
+                g_autoptr(Schedule) s = config_parse_buf(path, text, len, local, &errors);
+                if (s && unchanged) {
                         printf("No changes.\n");
                         unlink(tmp);
                         return 0;
                 }
-                g_autoptr(ConfigErrors) errors = NULL;
-                g_autoptr(Schedule) s = config_parse_buf(path, text, len, local, &errors);
                 if (s) {
                         r = install(tmp, path);
                         if (r < 0) {
@@ -217,7 +218,8 @@ int cli_edit(int argc, char **argv)
                 fprintf(stderr, "The schedule has problems; %s was not changed.\n",
                         existed ? path : "nothing");
                 if (!ask_again()) {
-                        keep_rejected(path, text, len);
+                        if (!unchanged)
+                                keep_rejected(path, text, len);
                         unlink(tmp);
                         return EXIT_CONFIG;
                 }

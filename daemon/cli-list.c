@@ -27,12 +27,15 @@ Schedule *cli_load_schedule(const char *config, Tz *local, char **path_out, int 
         if (!s) {
                 if (err == ENOENT) {
                         g_autofree char *dir = g_path_get_dirname(path);
+                        g_autofree char *qdir = g_shell_quote(dir);
+                        g_autofree char *qpath = g_shell_quote(path);
+                        g_autofree char *qexample = g_shell_quote(paths_example_config());
                         fprintf(stderr,
                                 "%s: there is no schedule file here yet.\n"
                                 "Start one with 'nudge edit', which opens a commented example in "
                                 "your editor,\nor copy the example yourself: mkdir -p %s && cp %s "
                                 "%s\n",
-                                path, dir, paths_example_config(), path);
+                                path, qdir, qexample, qpath);
                 } else {
                         g_autofree char *text = config_errors_format(errors);
                         fputs(text, stderr);

@@ -441,6 +441,11 @@ static bool parse_monthly(Report *r, unsigned line, const char *v, Series *s)
         size_t n = g_strv_length(w);
         bool ok = true;
         int minute = 0;
+        if (n == 2 && parse_ordinal(w[0]) != 0) {
+                report(r, line, "monthly '%s' needs a weekday and a time, as in '%s Wed 17:00'",
+                       v, w[0]);
+                return false;
+        }
         if (n == 2) {
                 int mday;
                 /* "05" reads as the 5th, as people write dates. */
@@ -572,6 +577,11 @@ static bool parse_remind(Report *r, unsigned line, const char *v, Lead *leads, s
                 char *item = str_trim(items[i]);
                 if (!*item && !items[i + 1] && i > 0)
                         break; /* a trailing comma */
+                if (!*item) {
+                        report(r, line, "an empty lead time between commas: %s", HINT_LEAD);
+                        ok = false;
+                        continue;
+                }
                 if (n == SCHEDULE_MAX_LEADS) {
                         report(r, line, "at most %d lead times per session", SCHEDULE_MAX_LEADS);
                         return false;

@@ -170,6 +170,8 @@ void series_expand(const Series *s, int64_t from, int64_t to, OccurrenceFn fn, v
                 lo = s->start_days;
         if (s->has_until && hi > s->until_days)
                 hi = s->until_days;
+        /* Dates are written with four-digit years: the calendar ends with 9999. */
+        hi = MIN(hi, civil_days((Ymd){9999, 12, 31}));
         if (lo > hi)
                 return;
 

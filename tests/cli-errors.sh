@@ -78,7 +78,7 @@ status "a missing file: exit 78" 78
 like "a missing file: names the path" "$err" "^$T/nowhere/schedule.ini: "
 like "a missing file: points to nudge edit" "$err" "nudge edit"
 like "a missing file: points to the example" "$err" "schedule\.ini\.example"
-like "a missing file: says how to copy it there" "$err" "mkdir -p $T/nowhere && cp "
+like "a missing file: says how to copy it there" "$err" "mkdir -p '$T/nowhere' && cp "
 
 run "$NUDGE" check
 status "no --config and no file: exit 78" 78
