@@ -32,6 +32,7 @@ FROM_RFC3339, FROM_REMIND, FROM_CALCURSE = "2026-11-01T00:00:00+01:00", "2026-11
 
 rows = []  # (measure, nudge, remind, calcurse, ratio, target)
 children = []
+detached = []  # pids of daemons that fork away (calcurse --daemon)
 
 
 def log(msg):
@@ -257,6 +258,7 @@ def part_idle(bus):
         try:
             with open(os.path.join(cal, ".daemon.pid")) as f:
                 pids["calcurse"] = int(f.read().strip())
+            detached.append(pids["calcurse"])
             break
         except (FileNotFoundError, ValueError):
             time.sleep(0.1)
@@ -279,11 +281,6 @@ def part_idle(bus):
     finally:
         for p in procs.values():
             stop(p)
-        if "calcurse" in pids:
-            try:
-                os.kill(pids["calcurse"], signal.SIGTERM)
-            except ProcessLookupError:
-                pass
     per_min = {k: wakeups(before[k], after[k]) * 60.0 / IDLE_SECONDS for k in pids}
     rows.append(("idle wakeups per minute (all threads, %g s after %d s)"
                  % (IDLE_SECONDS, SETTLE_SECONDS),
@@ -493,6 +490,11 @@ def main():
     finally:
         for p in children:
             stop(p)
+        for pid in detached:
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
     version = lambda pkg: subprocess.run(["dpkg-query", "-W", "-f", "${Version}", pkg],
                                          capture_output=True, text=True).stdout or "?"
     print("%s, remind %s, calcurse %s; %s, %d CPUs, load average at the end: %s" % (
