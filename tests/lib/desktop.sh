@@ -35,6 +35,8 @@
 #   NUDGE_TEST_KEEP=1           keep the test directory even when every test passed
 #                               (it is always kept after a failure).
 #   NUDGE_TEST_LOCK_TIMEOUT=S   how long to wait for another desktop test (default 900).
+#   NUDGE_TEST_LOCK=FILE        the lock file (default /run/lock/nudge-desktop-test.lock,
+#                               or tests/tmp/desktop.lock where /run/lock is not writable).
 #   DESKTOP_DUNSTRC_EXTRA       text appended to the generated dunstrc.
 
 desktop__libdir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -164,6 +166,7 @@ wait_for() {
 desktop__pids=()              # process groups to end at exit, in start order
 desktop__created_markers=()
 desktop__started=
+desktop__runtime=
 desktop__atexit=()
 
 # desktop_atexit CMD: run CMD (a string, eval'd) before the desktop is torn down.
@@ -184,9 +187,30 @@ desktop__require() {
 desktop__spawn() {
         local name=$1
         shift
-        setsid "$@" >>"$DESKTOP_DIR/$name.log" 2>&1 </dev/null &
+        # The lock's descriptor stays here: a child holding it would keep the lock
+        # after a killed test, and the next test could not reap the leftovers.
+        NUDGE_TEST_DESKTOP_ID=$DESKTOP_DIR setsid "$@" >>"$DESKTOP_DIR/$name.log" 2>&1 </dev/null \
+                {desktop__lock_fd}>&- &
         desktop__pid=$!
         desktop__pids+=("$desktop__pid")
+}
+
+# desktop__reap_leftovers: end what a desktop test killed with SIGKILL left behind.
+# Everything this library starts carries NUDGE_TEST_DESKTOP_ID in its environment
+# (the manager hands it to its units too); holding the lock, no live test owns any
+# such process, so each one found belongs to a dead test.
+desktop__reap_leftovers() {
+        local f pid found=
+        for f in $(grep -l -s -a -z '^NUDGE_TEST_DESKTOP_ID=' /proc/[0-9]*/environ); do
+                pid=${f#/proc/}
+                pid=${pid%/environ}
+                [ "$pid" = $$ ] || [ "$pid" = "$BASHPID" ] || found="$found $pid"
+        done
+        [ -n "$found" ] || return 0
+        tap_diag "ending processes a killed desktop test left behind:$found"
+        # shellcheck disable=SC2086
+        kill -KILL $found 2>/dev/null
+        wait_for 5 sh -c "! kill -0 $found 2>/dev/null" || true
 }
 
 # desktop__live_runtime DIR: is a user manager or a bus already answering there?
@@ -205,13 +229,18 @@ desktop__live_runtime() {
 }
 
 desktop__lock() {
-        local lock=/run/lock/nudge-desktop-test.lock
-        if ! { [ -w /run/lock ] && : >>"$lock"; } 2>/dev/null; then
+        local lock=${NUDGE_TEST_LOCK:-/run/lock/nudge-desktop-test.lock}
+        if ! : 2>/dev/null >>"$lock"; then
                 lock=$top_builddir/tests/tmp/desktop.lock
         fi
         exec {desktop__lock_fd}>>"$lock"
+        flock -n "$desktop__lock_fd" && return 0
+        local t0
+        t0=$(desktop__now_ms)
+        tap_diag "waiting for another desktop test to finish ($lock)"
         flock -w "${NUDGE_TEST_LOCK_TIMEOUT:-900}" "$desktop__lock_fd" ||
                 desktop_bail "another desktop test held $lock for too long"
+        tap_diag "waited $(($(desktop__now_ms) - t0)) ms for $lock"
 }
 
 # desktop_start: a private user session. Afterwards these are set and exported:
@@ -241,6 +270,7 @@ desktop_start() {
         trap 'exit 143' TERM
         desktop__started=1
 
+        desktop__reap_leftovers
         if desktop__live_runtime "$rt"; then
                 desktop_skip "a user manager or bus of yours already runs in $rt; a test must not disturb it"
         fi
@@ -265,6 +295,7 @@ desktop_start() {
                 mkdir -p "$rt" 2>/dev/null || desktop_skip "cannot create $rt (needs root or logind)"
         fi
         chmod 0700 "$rt"
+        desktop__runtime=$rt
 
         DESKTOP_DIR=$(mktemp -d "$top_builddir/tests/tmp/$name.XXXX")
         export DESKTOP_DIR
@@ -296,6 +327,7 @@ desktop_start() {
                 XDG_DATA_HOME="$XDG_DATA_HOME" XDG_CACHE_HOME="$XDG_CACHE_HOME"
                 XDG_RUNTIME_DIR="$XDG_RUNTIME_DIR")
         local v
+        env+=(NUDGE_TEST_DESKTOP_ID="$DESKTOP_DIR")
         for v in TZ LC_ALL ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS G_DEBUG G_SLICE \
                 G_MESSAGES_DEBUG $(compgen -e NUDGE_); do
                 [ -n "${!v+x}" ] && env+=("$v=${!v}")
@@ -572,8 +604,10 @@ desktop_stop() {
                 DESKTOP_MANAGER_PID=
         fi
         desktop__pids=()
-        if [ -n "${XDG_RUNTIME_DIR:-}" ] && [ -O "$XDG_RUNTIME_DIR" ]; then
-                find "$XDG_RUNTIME_DIR" -mindepth 1 -maxdepth 1 -exec rm -rf {} + 2>/dev/null
+        # Only a runtime directory this test emptied itself: never a live session's.
+        if [ -n "${desktop__runtime:-}" ]; then
+                find "$desktop__runtime" -mindepth 1 -maxdepth 1 -exec rm -rf {} + 2>/dev/null
+                desktop__runtime=
         fi
         for ((i = ${#desktop__created_markers[@]} - 1; i >= 0; i--)); do
                 rmdir "${desktop__created_markers[i]}" 2>/dev/null
