@@ -47,9 +47,32 @@ typedef struct {
         gulong closed_handler;
 } Shown;
 
-/* libnotify keeps process-wide state (its D-Bus proxy, the server's version) without locks:
- * one worker at a time talks to it. */
+/* libnotify keeps process-wide state (its D-Bus proxy, the server's version, a list of live
+ * notifications) without locks: its objects are made, shown and finalized only in workers
+ * holding this lock, one at a time. */
 static GMutex libnotify_lock;
+
+static void release_in_thread(GTask *task, gpointer source, gpointer task_data,
+                              GCancellable *cancellable)
+{
+        g_mutex_lock(&libnotify_lock);
+        g_object_unref(task_data);
+        g_mutex_unlock(&libnotify_lock);
+        g_task_return_boolean(task, TRUE);
+}
+
+/* Drops our reference in a worker: finalizing may touch libnotify's globals (and, with no
+ * proxy left, even build one synchronously), which must not happen on the main loop nor
+ * beside a worker that is showing another notification. */
+static void release_notification(NotifyNotification *nn)
+{
+        /* No action may reach the data we are about to free. */
+        notify_notification_clear_actions(nn);
+        GTask *task = g_task_new(NULL, NULL, NULL, NULL);
+        g_task_set_task_data(task, nn, NULL);
+        g_task_run_in_thread(task, release_in_thread);
+        g_object_unref(task);
+}
 
 static Notifier *notifier_ref(Notifier *n)
 {
@@ -73,7 +96,7 @@ static void shown_free(Shown *sh)
         if (sh->nn) {
                 if (sh->closed_handler)
                         g_signal_handler_disconnect(sh->nn, sh->closed_handler);
-                g_object_unref(sh->nn);
+                release_notification(sh->nn);
         }
         g_free(sh->series_id);
         g_free(sh->summary);
