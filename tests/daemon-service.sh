@@ -37,6 +37,8 @@ sandbox+=" Seccomp=$(awk '/^Seccomp:/ {print $2}' "/proc/$pid/status")"
 tap_is "the sandbox takes effect (no new privileges, seccomp, own user and mount namespaces)" \
         "$sandbox" "NoNewPrivs=1 Seccomp=2 userns mntns"
 
+tap_diag "systemd-analyze security: $(systemd-analyze security --user "$DAEMON_UNIT" 2>&1 | tail -n 1)"
+
 # Saved by an editor (renamed over the file): picked up without a reload.
 daemon_schedule "${good/Dr. Rivera/Dr. Rivera (room 2)}"
 if daemon_status_wait "Next: Therapy with Dr. Rivera (room 2)," 3; then
