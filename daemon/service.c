@@ -75,6 +75,7 @@ struct Service {
         guint sig_hup, sig_term, sig_int, bus_owner, bus_object;
         GDBusConnection *bus;
         bool tz_dirty;
+        bool ready; /* READY=1 sent */
         int64_t armed; /* the deadline the timer is set to, INT64_MAX = none */
         char *status;
 };
@@ -171,6 +172,8 @@ static void update_status(Service *s, const Plan *p)
                 return;
         g_free(s->status);
         s->status = g_steal_pointer(&text);
+        if (!s->ready)
+                return; /* READY=1 carries the first status */
         g_autofree char *msg = g_strdup_printf("STATUS=%s", s->status);
         notify_systemd(msg);
 }
@@ -755,6 +758,7 @@ int service_run(Service *s)
         replan(s);
         g_autofree char *msg = g_strdup_printf("READY=1\nSTATUS=%s", s->status ? s->status : "");
         notify_systemd(msg);
+        s->ready = true;
         log_info("Started: %s", s->status ? s->status : "");
         g_main_loop_run(s->loop);
         log_info("Stopping");

@@ -128,4 +128,45 @@ fi
 ls "$XDG_STATE_HOME"/nudge/sent.corrupt-* >/dev/null 2>&1 && ok "the damaged file is kept for a person to look at" ||
         not_ok "the damaged file is kept for a person to look at" "$(ls -la "$XDG_STATE_HOME/nudge")"
 
+# The sd_notify protocol, as systemd would see it: READY=1 with a STATUS=, WATCHDOG=1 at
+# half the interval, RELOADING=1 then READY=1 around a SIGHUP reload.
+cat >"$T/listen.py" <<'PY'
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+s.settimeout(0.2)
+end = time.time() + float(sys.argv[3])
+with open(sys.argv[2], "w") as out:
+    while time.time() < end:
+        try:
+            msg = s.recv(4096).decode()
+        except socket.timeout:
+            continue
+        out.write(msg.replace("\n", "|") + "\n")
+        out.flush()
+PY
+rm -f "$XDG_STATE_HOME/nudge/sent"
+write_conf "[w]
+title = Weekly
+weekly = Mon 09:00
+"
+/usr/bin/python3 "$T/listen.py" "$T/notify.sock" "$T/notify.log" 3 &
+listener=$!
+for ((i = 0; i < 100; i++)); do [ -S "$T/notify.sock" ] && break; sleep 0.02; done
+NOTIFY_SOCKET=$T/notify.sock WATCHDOG_USEC=200000 start --dry-run
+sleep 1
+kill -HUP "$pid"
+sleep 0.5
+stop
+wait "$listener"
+like "READY=1 comes with what is next" "$(head -n 1 "$T/notify.log")" "^READY=1\|STATUS=Next: Weekly, Mon "
+n=$(grep -c '^WATCHDOG=1$' "$T/notify.log")
+if [ "$n" -ge 8 ] && [ "$n" -le 25 ]; then
+        ok "WATCHDOG=1 every 100 ms for a 200 ms watchdog ($n in 1.5 s)"
+else
+        not_ok "WATCHDOG=1 every 100 ms for a 200 ms watchdog" "$n pings:" "$(cat "$T/notify.log")"
+fi
+like "SIGHUP: RELOADING=1, then READY=1 with the status" "$(grep -v WATCHDOG "$T/notify.log" | tr '\n' ' ')" \
+        "RELOADING=1 READY=1\|STATUS=Next: Weekly.* STOPPING=1"
+
 finish
