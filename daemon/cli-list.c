@@ -100,36 +100,66 @@ int cli_check(int argc, char **argv)
         return 0;
 }
 
-static void print_json(const GArray *occ)
+/* Writes one JSON object per session. A year of a thousand series is tens of thousands
+ * of lines: each series' constant part is escaped once, and lines are built in a plain
+ * buffer flushed in large writes. */
+static void print_json(const Schedule *s, const GArray *occ)
 {
-        GString *line = g_string_sized_new((gsize)256 * (occ->len + 1));
+        char **prefix = g_new0(char *, s->n_series + 1);
+        enum { FLUSH_AT = 1 << 16 };
+        size_t cap = FLUSH_AT + 4096, len = 0;
+        char *buf = g_malloc(cap);
+        DateMemo memo = {0};
         for (guint i = 0; i < occ->len; i++) {
                 const Occurrence *o = &g_array_index(occ, Occurrence, i);
-                Tz *tz = o->series->tz;
-                g_string_append(line, "{\"id\":");
-                json_append_string(line, o->series->id);
-                g_string_append(line, ",\"title\":");
-                json_append_string(line, o->series->title);
-                char start[RFC3339_SIZE], end[RFC3339_SIZE], r[RFC3339_SIZE];
-                format_rfc3339_buf(tz, o->start, start);
-                format_rfc3339_buf(tz, o->end, end);
-                g_string_append(line, ",\"start\":\"");
-                g_string_append(line, start);
-                g_string_append(line, "\",\"end\":\"");
-                g_string_append(line, end);
-                g_string_append(line, "\",\"reminders\":[");
-                for (size_t k = 0; k < o->n_reminders; k++) {
-                        format_rfc3339_buf(tz, o->reminders[k], r);
-                        if (k)
-                                g_string_append_c(line, ',');
-                        g_string_append_c(line, '"');
-                        g_string_append(line, r);
-                        g_string_append_c(line, '"');
+                size_t si = (size_t)(o->series - s->series);
+                if (!prefix[si]) {
+                        GString *p = g_string_new("{\"id\":");
+                        json_append_string(p, o->series->id);
+                        g_string_append(p, ",\"title\":");
+                        json_append_string(p, o->series->title);
+                        g_string_append(p, ",\"start\":\"");
+                        prefix[si] = g_string_free(p, FALSE);
                 }
-                g_string_append(line, "]}\n");
+                size_t plen = strlen(prefix[si]);
+                size_t need = plen + 64 + (RFC3339_SIZE + 3) * (o->n_reminders + 2);
+                if (len + need > cap) {
+                        fwrite(buf, 1, len, stdout);
+                        len = 0;
+                        if (need > cap) {
+                                cap = need;
+                                buf = g_realloc(buf, cap);
+                        }
+                }
+                char *p = buf + len;
+                memcpy(p, prefix[si], plen);
+                p += plen;
+                Tz *tz = o->series->tz;
+                p = format_rfc3339_put(p, tz, o->start, &memo);
+                memcpy(p, "\",\"end\":\"", 9);
+                p = format_rfc3339_put(p + 9, tz, o->end, &memo);
+                memcpy(p, "\",\"reminders\":[", 15);
+                p += 15;
+                for (size_t k = 0; k < o->n_reminders; k++) {
+                        if (k)
+                                *p++ = ',';
+                        *p++ = '"';
+                        p = format_rfc3339_put(p, tz, o->reminders[k], &memo);
+                        *p++ = '"';
+                }
+                memcpy(p, "]}\n", 3);
+                p += 3;
+                len = (size_t)(p - buf);
+                if (len >= FLUSH_AT) {
+                        fwrite(buf, 1, len, stdout);
+                        len = 0;
+                }
         }
-        fwrite(line->str, 1, line->len, stdout);
-        g_string_free(line, TRUE);
+        fwrite(buf, 1, len, stdout);
+        g_free(buf);
+        for (size_t i = 0; i < s->n_series; i++)
+                g_free(prefix[i]);
+        g_free(prefix);
 }
 
 static char *span_text(int64_t t, int64_t now)
@@ -240,7 +270,7 @@ int cli_list(int argc, char **argv)
         int64_t to = from + (int64_t)days * 86400;
         GArray *occ = schedule_expand(s, from, to);
         if (json)
-                print_json(occ);
+                print_json(s, occ);
         else
                 print_table(occ, local, now, from, to);
         g_array_free(occ, TRUE);

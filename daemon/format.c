@@ -12,25 +12,42 @@ static const char *const wday_names[] = {"", "Mon", "Tue", "Wed", "Thu", "Fri", 
 static const char *const month_names[] = {"", "Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                           "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
+static const char two_digits[] =
+        "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+        "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+        "8081828384858687888990919293949596979899";
+
 static char *put2(char *p, int v)
 {
-        p[0] = (char)('0' + v / 10 % 10);
-        p[1] = (char)('0' + v % 10);
+        memcpy(p, two_digits + 2 * (v % 100), 2);
         return p + 2;
 }
 
-void format_rfc3339_buf(Tz *tz, int64_t t, char buf[RFC3339_SIZE])
+char *format_rfc3339_put(char *p, Tz *tz, int64_t t, DateMemo *memo)
 {
-        Ymd d;
-        int sod;
-        tz_local(tz, t, &d, &sod);
         int32_t off = tz_offset_at(tz, t);
+        int64_t local = t + off;
+        int64_t days = local >= 0 ? local / 86400 : -((-local + 86399) / 86400);
+        int sod = (int)(local - days * 86400);
+        DateMemo scratch;
+        if (!memo) {
+                memo = &scratch;
+                memo->slot[0].text[0] = '\0';
+        }
+        __typeof__(memo->slot[0]) *slot = &memo->slot[(uint64_t)days % DATE_MEMO_SLOTS];
+        if (slot->days != days || !slot->text[0]) {
+                Ymd d = civil_from_days(days);
+                char *q = put2(put2(slot->text, d.y / 100), d.y % 100);
+                *q++ = '-';
+                q = put2(q, d.m);
+                *q++ = '-';
+                put2(q, d.d);
+                slot->text[10] = '\0';
+                slot->days = days;
+        }
+        memcpy(p, slot->text, 10);
+        p += 10;
         int32_t a = off < 0 ? -off : off;
-        char *p = put2(put2(buf, d.y / 100), d.y % 100);
-        *p++ = '-';
-        p = put2(p, d.m);
-        *p++ = '-';
-        p = put2(p, d.d);
         *p++ = 'T';
         p = put2(p, sod / 3600);
         *p++ = ':';
@@ -40,8 +57,12 @@ void format_rfc3339_buf(Tz *tz, int64_t t, char buf[RFC3339_SIZE])
         *p++ = off < 0 ? '-' : '+';
         p = put2(p, a / 3600);
         *p++ = ':';
-        p = put2(p, a / 60 % 60);
-        *p = '\0';
+        return put2(p, a / 60 % 60);
+}
+
+void format_rfc3339_buf(Tz *tz, int64_t t, char buf[RFC3339_SIZE])
+{
+        *format_rfc3339_put(buf, tz, t, NULL) = '\0';
 }
 
 char *format_rfc3339(Tz *tz, int64_t t)

@@ -10,6 +10,16 @@ char *format_rfc3339(Tz *tz, int64_t t);
 #define RFC3339_SIZE 32
 /* The same into `buf`, without allocating (listing a year prints a lot of them). */
 void format_rfc3339_buf(Tz *tz, int64_t t, char buf[RFC3339_SIZE]);
+/* The same at `p`, unterminated (25 bytes); returns the end. `memo` (may be NULL) keeps
+ * local dates already written: listings write the same few days again and again. */
+#define DATE_MEMO_SLOTS 64
+typedef struct {
+        struct {
+                int64_t days; /* 0 with an empty text: not filled */
+                char text[11];
+        } slot[DATE_MEMO_SLOTS];
+} DateMemo;
+char *format_rfc3339_put(char *p, Tz *tz, int64_t t, DateMemo *memo);
 /* "Tue 2026-12-01 14:00 CET": for tables. */
 char *format_long(Tz *tz, int64_t t);
 /* "Tue 1 Dec 14:00": for status lines. */

@@ -45,29 +45,42 @@ static int cmp_i64(const void *a, const void *b)
         return (x > y) - (x < y);
 }
 
-void series_occurrence(const Series *s, LocalTime local, Occurrence *out)
+/* series_occurrence() with the date also as civil_days(): expansion has both at hand. */
+static void occurrence_at(const Series *s, LocalTime local, int64_t date_days, Occurrence *out)
 {
-        memset(out, 0, sizeof(*out));
         out->series = s;
         out->local = local;
-        out->start = tz_resolve(s->tz, local.date, local.minute);
+        out->start = tz_resolve_days(s->tz, date_days, local.minute);
         out->end = out->start + s->duration;
+        out->n_reminders = 0;
 
-        int64_t date_days = civil_days(local.date);
         for (size_t i = 0; i < s->n_leads; i++) {
                 const Lead *l = &s->leads[i];
                 int64_t base = out->start;
                 /* Calendar days count back from the time as written, then resolve. */
                 if (l->days > 0)
-                        base = tz_resolve(s->tz, civil_from_days(date_days - l->days), local.minute);
+                        base = tz_resolve_days(s->tz, date_days - l->days, local.minute);
                 out->reminders[out->n_reminders++] = base - l->seconds;
         }
-        qsort(out->reminders, out->n_reminders, sizeof(int64_t), cmp_i64);
+        /* At most eight: an insertion sort. */
+        for (size_t i = 1; i < out->n_reminders; i++) {
+                int64_t r = out->reminders[i];
+                size_t j = i;
+                for (; j > 0 && out->reminders[j - 1] > r; j--)
+                        out->reminders[j] = out->reminders[j - 1];
+                out->reminders[j] = r;
+        }
         size_t n = 0;
         for (size_t i = 0; i < out->n_reminders; i++)
                 if (n == 0 || out->reminders[n - 1] != out->reminders[i])
                         out->reminders[n++] = out->reminders[i];
         out->n_reminders = n;
+}
+
+void series_occurrence(const Series *s, LocalTime local, Occurrence *out)
+{
+        memset(out, 0, sizeof(*out));
+        occurrence_at(s, local, civil_days(local.date), out);
 }
 
 static bool skipped(const Series *s, int64_t days)
@@ -92,7 +105,7 @@ static bool emit(const Series *s, int64_t days, int minute, int64_t from, int64_
         if (!date_allowed(s, days))
                 return true;
         Occurrence o;
-        series_occurrence(s, (LocalTime){civil_from_days(days), minute}, &o);
+        occurrence_at(s, (LocalTime){civil_from_days(days), minute}, days, &o);
         if (o.start < from || o.start >= to)
                 return true;
         return fn(&o, userdata);
@@ -107,8 +120,9 @@ static void expand_weekly(const Series *s, int64_t lo, int64_t hi, int64_t from,
                           OccurrenceFn fn, void *userdata)
 {
         int64_t first_monday = s->has_start ? monday_of(s->start_days) : 0;
-        for (int64_t d = lo; d <= hi; d++) {
-                if (!(s->weekdays & (1u << civil_weekday(d))))
+        int wd = civil_weekday(lo);
+        for (int64_t d = lo; d <= hi; d++, wd = wd == 7 ? 1 : wd + 1) {
+                if (!(s->weekdays & (1u << wd)))
                         continue;
                 if (s->every > 1) {
                         int64_t weeks = (monday_of(d) - first_monday) / 7;
@@ -195,12 +209,6 @@ void series_expand(const Series *s, int64_t from, int64_t to, OccurrenceFn fn, v
         }
 }
 
-static bool collect(const Occurrence *o, void *userdata)
-{
-        g_array_append_val((GArray *)userdata, *o);
-        return true;
-}
-
 static int cmp_occurrence(const void *a, const void *b)
 {
         const Occurrence *x = a, *y = b;
@@ -209,12 +217,90 @@ static int cmp_occurrence(const void *a, const void *b)
         return strcmp(x->series->id, y->series->id);
 }
 
+static bool collect(const Occurrence *o, void *userdata)
+{
+        g_array_append_val((GArray *)userdata, *o);
+        return true;
+}
+
+/* LSD radix sort, a byte at a time; bytes that are the same in every key cost one pass of
+ * counting. A year of a thousand series is tens of thousands of keys. */
+static void radix_sort_u64(uint64_t *keys, size_t n)
+{
+        uint64_t *tmp = g_new(uint64_t, n + 1), *a = keys, *b = tmp;
+        for (int shift = 0; shift < 64; shift += 8) {
+                size_t count[257] = {0};
+                for (size_t i = 0; i < n; i++)
+                        count[((a[i] >> shift) & 0xff) + 1]++;
+                if (count[((a[0] >> shift) & 0xff) + 1] == n)
+                        continue;
+                for (int d = 0; d < 256; d++)
+                        count[d + 1] += count[d];
+                for (size_t i = 0; i < n; i++)
+                        b[count[(a[i] >> shift) & 0xff]++] = a[i];
+                uint64_t *t = a;
+                a = b;
+                b = t;
+        }
+        if (a != keys)
+                memcpy(keys, a, n * sizeof(uint64_t));
+        g_free(tmp);
+}
+
 GArray *schedule_expand(const Schedule *s, int64_t from, int64_t to)
 {
-        GArray *out = g_array_new(FALSE, FALSE, sizeof(Occurrence));
-        for (size_t i = 0; i < s->n_series; i++)
-                series_expand(&s->series[i], from, to, collect, out);
-        g_array_sort(out, cmp_occurrence);
+        GArray *all = g_array_new(FALSE, FALSE, sizeof(Occurrence));
+        size_t *first = g_new(size_t, s->n_series + 1); /* where each series begins in all */
+        for (size_t i = 0; i < s->n_series; i++) {
+                first[i] = all->len;
+                series_expand(&s->series[i], from, to, collect, all);
+                /* Local order is instant order, but for times in a daylight-saving gap:
+                 * `once` 02:30 moves past a 03:00 of the same day. */
+                Occurrence *run = &g_array_index(all, Occurrence, first[i]);
+                size_t n = all->len - first[i];
+                for (size_t k = 1; k < n; k++) {
+                        if (run[k - 1].start > run[k].start) {
+                                qsort(run, n, sizeof(Occurrence), cmp_occurrence);
+                                break;
+                        }
+                }
+        }
+        /* Occurrences are large, and each series' come out in order already: sort small
+         * keys (start, then series, which are in id order), then take each series' next. */
+        bool packed = s->n_series < (1u << 24) && to - from < ((int64_t)1 << 39);
+        uint64_t *keys = g_new(uint64_t, all->len + 1);
+        for (guint i = 0; i < all->len && packed; i++) {
+                const Occurrence *o = &g_array_index(all, Occurrence, i);
+                keys[i] = (uint64_t)(o->start - from) << 24 | (uint64_t)(o->series - s->series);
+        }
+        GArray *out = all;
+        if (packed) {
+                if (all->len > 0)
+                        radix_sort_u64(keys, all->len);
+                /* keys[i] becomes the index of the occurrence that goes to place i ... */
+                for (guint i = 0; i < all->len; i++)
+                        keys[i] = first[keys[i] & ((1u << 24) - 1)]++;
+                /* ... and the permutation is applied in place, cycle by cycle. */
+                Occurrence *o = (Occurrence *)(void *)all->data;
+                for (guint i = 0; i < all->len; i++) {
+                        if (keys[i] == i || keys[i] == UINT64_MAX)
+                                continue;
+                        Occurrence held = o[i];
+                        guint j = i;
+                        while (keys[j] != i) {
+                                guint k = (guint)keys[j];
+                                o[j] = o[k];
+                                keys[j] = UINT64_MAX;
+                                j = k;
+                        }
+                        o[j] = held;
+                        keys[j] = UINT64_MAX;
+                }
+        } else {
+                g_array_sort(out, cmp_occurrence);
+        }
+        g_free(keys);
+        g_free(first);
         return out;
 }
 

@@ -12,8 +12,10 @@
 #define CACHE_SLOTS 1024
 
 typedef struct {
-        int64_t day;    /* UTC day number, or INT64_MIN when empty */
-        int32_t offset; /* offset in force through the whole day */
+        int64_t day;       /* UTC day number, or INT64_MIN when empty */
+        int64_t switch_at; /* instant of a transition within the day, else INT64_MAX */
+        int32_t before;    /* offset before switch_at */
+        int32_t after;     /* offset from switch_at on */
 } CacheSlot;
 
 struct Tz {
@@ -120,16 +122,28 @@ int32_t tz_offset_at(Tz *tz, int64_t t)
 {
         int64_t day = floor_div(t, DAY);
         CacheSlot *slot = &tz->cache[(uint64_t)day % CACHE_SLOTS];
-        if (slot->day == day)
-                return slot->offset;
-
-        int32_t first = offset_uncached(tz, day * DAY);
-        int32_t last = offset_uncached(tz, day * DAY + DAY - 1);
-        if (first != last)
-                return offset_uncached(tz, t); /* a transition falls on this day */
-        slot->day = day;
-        slot->offset = first;
-        return first;
+        if (slot->day != day) {
+                int64_t lo = day * DAY, hi = day * DAY + DAY - 1;
+                int32_t first = offset_uncached(tz, lo);
+                int32_t last = offset_uncached(tz, hi);
+                slot->switch_at = INT64_MAX;
+                if (first != last) {
+                        /* A transition falls on this day: find its second once. (No zone
+                         * changes its offset twice within a day.) */
+                        while (lo < hi) {
+                                int64_t mid = lo + (hi - lo) / 2;
+                                if (offset_uncached(tz, mid) == first)
+                                        lo = mid + 1;
+                                else
+                                        hi = mid;
+                        }
+                        slot->switch_at = lo;
+                }
+                slot->day = day;
+                slot->before = first;
+                slot->after = last;
+        }
+        return t < slot->switch_at ? slot->before : slot->after;
 }
 
 const char *tz_abbrev_at(Tz *tz, int64_t t)
@@ -140,11 +154,18 @@ const char *tz_abbrev_at(Tz *tz, int64_t t)
 
 int64_t tz_resolve(Tz *tz, Ymd date, int minute)
 {
+        return tz_resolve_days(tz, civil_days(date), minute);
+}
+
+int64_t tz_resolve_days(Tz *tz, int64_t days, int minute)
+{
         /* The local time read as if it were UTC. */
-        int64_t naive = civil_days(date) * DAY + (int64_t)minute * 60;
+        int64_t naive = days * DAY + (int64_t)minute * 60;
         /* Offsets a day either side: no zone changes its offset twice within two days. */
         int32_t before = tz_offset_at(tz, naive - DAY);
         int32_t after = tz_offset_at(tz, naive + DAY);
+        if (before == after) /* no change of offset nearby: the usual case */
+                return naive - before;
 
         bool before_ok = tz_offset_at(tz, naive - before) == before;
         bool after_ok = tz_offset_at(tz, naive - after) == after;

@@ -25,5 +25,7 @@ const char *tz_abbrev_at(Tz *tz, int64_t t);
 /* The instant of a local date and minute of the day, by RFC 5545: a time in a gap moves
  * forward by the gap's length; a time that exists twice means the first. */
 int64_t tz_resolve(Tz *tz, Ymd date, int minute);
+/* The same for a date given as civil_days(). */
+int64_t tz_resolve_days(Tz *tz, int64_t days, int minute);
 /* The local date and the second of the day of the instant `t`. */
 void tz_local(Tz *tz, int64_t t, Ymd *date, int *second_of_day);
