@@ -604,6 +604,10 @@ desktop_stop() {
                 DESKTOP_MANAGER_PID=
         fi
         desktop__pids=()
+        desktop__server_pids=()
+        desktop__monitor_pid=
+        desktop__xvfb_pid=
+        DESKTOP_DISPLAY=
         # Only a runtime directory this test emptied itself: never a live session's.
         if [ -n "${desktop__runtime:-}" ]; then
                 find "$desktop__runtime" -mindepth 1 -maxdepth 1 -exec rm -rf {} + 2>/dev/null
