@@ -75,7 +75,8 @@ struct Service {
         guint sig_hup, sig_term, sig_int, bus_owner, bus_object;
         GDBusConnection *bus;
         bool tz_dirty;
-        bool ready; /* READY=1 sent */
+        bool ready;      /* READY=1 sent */
+        bool hold_sends; /* plan, but send nothing yet */
         int64_t armed; /* the deadline the timer is set to, INT64_MAX = none */
         char *status;
 };
@@ -363,7 +364,8 @@ static void replan(Service *s)
         int64_t now = now_seconds();
         prune_snoozes(s, now);
         g_autoptr(Plan) plan = planner_plan(s->schedule, s->state, s->snoozes, now);
-        handle_due(s, plan, now);
+        if (!s->hold_sends)
+                handle_due(s, plan, now);
 
         int64_t deadline = plan->next_deadline;
         GHashTableIter it;
@@ -746,6 +748,12 @@ static int setup(Service *s)
         return 0;
 }
 
+static gboolean on_first_plan(gpointer userdata)
+{
+        replan(userdata);
+        return G_SOURCE_REMOVE;
+}
+
 int service_run(Service *s)
 {
         s->loop = g_main_loop_new(NULL, FALSE);
@@ -754,12 +762,16 @@ int service_run(Service *s)
                 log_err("Cannot set up the event loop: %s", g_strerror(-r));
                 return r;
         }
-        save_state(s, now_seconds()); /* prunes, and proves early that the folder is writable */
+        /* Ready as soon as the schedule is planned; what is already due (missed reminders,
+         * perhaps many on a first start) goes out right after, from the loop. */
+        s->hold_sends = true;
         replan(s);
+        s->hold_sends = false;
         g_autofree char *msg = g_strdup_printf("READY=1\nSTATUS=%s", s->status ? s->status : "");
         notify_systemd(msg);
         s->ready = true;
         log_info("Started: %s", s->status ? s->status : "");
+        g_idle_add(on_first_plan, s);
         g_main_loop_run(s->loop);
         log_info("Stopping");
         return 0;
