@@ -46,6 +46,10 @@ static char **editor_argv(const char *file)
         return argv;
 }
 
+#define NOT_PRIVATE "the notes folder or file is not private to you (another user owns it, or " \
+                    "others can write to it); make it yours with chmod 700 on the folder and " \
+                    "chmod 600 on the file"
+
 int cli_note(int argc, char **argv)
 {
         g_autofree char *config = NULL, *only = NULL;
@@ -116,7 +120,8 @@ int cli_note(int argc, char **argv)
                 r = notes_append(path, tmpl,
                                  question ? NOTES_HEADING_QUESTIONS : NOTES_HEADING_THOUGHTS, line);
                 if (r < 0) {
-                        fprintf(stderr, "nudge note: cannot write %s: %s\n", path, g_strerror(-r));
+                        fprintf(stderr, "nudge note: cannot write %s: %s\n", path,
+                                r == -EPERM ? NOT_PRIVATE : g_strerror(-r));
                         return 1;
                 }
                 printf("Added to %s\n", path);
@@ -125,7 +130,8 @@ int cli_note(int argc, char **argv)
 
         r = notes_create(path, tmpl);
         if (r < 0) {
-                fprintf(stderr, "nudge note: cannot create %s: %s\n", path, g_strerror(-r));
+                fprintf(stderr, "nudge note: cannot create %s: %s\n", path,
+                        r == -EPERM ? NOT_PRIVATE : g_strerror(-r));
                 return 1;
         }
         g_auto(GStrv) cmd = editor_argv(path);

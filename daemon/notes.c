@@ -187,6 +187,11 @@ int notes_create(const char *path, const char *text)
         r = paths_mkdir_private(dir, NOTES_DIR_MODE);
         if (r < 0)
                 return r;
+        /* Notes are private: not in a folder that someone else owns or can write into. */
+        if (stat(dir, &st) < 0)
+                return -errno;
+        if (paths_check_trusted(&st, dir, NULL) < 0)
+                return -EPERM;
 
         fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, NOTES_FILE_MODE);
         if (fd < 0) {
@@ -231,6 +236,10 @@ static int read_notes(const char *path, char **out)
         if (!S_ISREG(st.st_mode) || st.st_size > NOTES_MAX_SIZE) {
                 close(fd);
                 return S_ISREG(st.st_mode) ? -EFBIG : -EINVAL;
+        }
+        if (paths_check_trusted(&st, path, NULL) < 0) {
+                close(fd);
+                return -EPERM;
         }
         GString *buf = g_string_sized_new((gsize) st.st_size + 1);
         char chunk[8192];
