@@ -89,4 +89,19 @@ run "$NUDGE" note -c s.ini -s group hello
 status "a symbolic link in place of the notes file is refused" 1
 is "and its target is untouched" "$(cat "$T/elsewhere")" "not notes"
 
+# Notes are trusted only in a folder and file that others cannot change.
+rm -f "$HOME/session-notes/2026-11-26-group.md"
+chmod 0777 "$HOME/session-notes"
+run "$NUDGE" note -c s.ini -s group hello
+status "a notes folder others can write to is refused" 1
+like "with a way to fix it" "$err" "chmod 700"
+is "and nothing is written there" "$(ls "$HOME/session-notes" | grep -c 2026-11-26-group)" "0"
+chmod 0700 "$HOME/session-notes"
+run "$NUDGE" note -c s.ini -s group hello
+status "a private notes folder is used again" 0
+chmod 0666 "$HOME/session-notes/2026-11-26-group.md"
+run "$NUDGE" note -c s.ini -s group again
+status "a notes file others can write to is refused" 1
+is "and it is left as it was" "$(grep -c again "$HOME/session-notes/2026-11-26-group.md")" "0"
+
 finish
