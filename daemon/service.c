@@ -370,8 +370,13 @@ static void handle_due(Service *s, const Plan *plan, int64_t now)
                 Pending *p = v;
                 if (p->sending || g_hash_table_contains(seen, p->key))
                         continue;
-                log_warning("Dropped the reminder for %s at %" PRId64 ": its session started before it could be shown",
-                            p->series_id, p->session_start);
+                Occurrence o;
+                g_autofree char *what =
+                        planner_find_occurrence(s->schedule, p->series_id, p->session_start, &o)
+                                ? describe(o.series, o.start)
+                                : g_strdup_printf("%s (no longer in the schedule)", p->series_id);
+                log_warning("Dropped the reminder for %s: its session started before any "
+                            "notification server took it", what);
                 if (p->snooze)
                         remove_snooze(s, p->series_id, p->session_start);
                 g_hash_table_iter_remove(&it);

@@ -128,6 +128,24 @@ fi
 ls "$XDG_STATE_HOME"/nudge/sent.corrupt-* >/dev/null 2>&1 && ok "the damaged file is kept for a person to look at" ||
         not_ok "the damaged file is kept for a person to look at" "$(ls -la "$XDG_STATE_HOME/nudge")"
 
+# Still no bus, and the session starts before any server could take the reminder: dropped,
+# and the log says so.
+now=$(date +%s)
+M=$(((now + 8 + 59) / 60 * 60))
+write_conf "[drop]
+title = Drop
+once = $(local_time "$M")
+remind = 1m
+"
+start
+if wait_file "$T/d.err" "Dropped the reminder for drop .*session started before any notification server took it" \
+        $((M - now + 10)); then
+        ok "a reminder no server took before its session started is dropped, and logged"
+else
+        not_ok "a reminder no server took before its session started is dropped, and logged" "$(cat "$T/d.err")"
+fi
+stop
+
 # The sd_notify protocol, as systemd would see it: READY=1 with a STATUS=, WATCHDOG=1 at
 # half the interval, RELOADING=1 then READY=1 around a SIGHUP reload.
 cat >"$T/listen.py" <<'PY'
