@@ -71,6 +71,20 @@ weekly = Mon 09:00
 check_log "a file created later (folder included) is picked up" "Loaded $CONF: 1 series" 5
 kill -HUP "$pid"
 check_log "SIGHUP reloads" "Reloading on SIGHUP"
+# Written in place (no rename), as some editors and `>` do.
+printf '[w]\nweekly = Mon 09:00\n[v]\nweekly = Tue 09:00\n' >"$CONF"
+check_log "a file written in place is picked up" "Loaded $CONF: 2 series"
+# The folder removed, then made again: the watch follows it.
+rm -rf "$(dirname "$CONF")"
+check_log "a removed file means no sessions" "$CONF does not exist: no sessions scheduled"
+write_conf "[w]
+weekly = Mon 09:00
+[v]
+weekly = Tue 09:00
+[u]
+weekly = Wed 09:00
+"
+check_log "a folder made again is watched again" "Loaded $CONF: 3 series"
 write_conf "[w]
 weekly = Mon 09:00
 remind = whenever
