@@ -15,7 +15,7 @@ daemon_install_unit() {
         # LeakSanitizer stops the threads of the process to scan them, which the unit's
         # sandbox forbids: in a sanitizer build the service keeps ASan and UBSan, not LSan.
         # (Leaks of nudged are checked outside the sandbox: tests/daemon-cli.sh, valgrind.)
-        if nm -an "$top_builddir/nudged" 2>/dev/null | grep -q __lsan_; then
+        if nm -an "$top_builddir/nudged" 2>/dev/null | grep __asan_init >/dev/null; then
                 mkdir -p "$DAEMON_UNIT_FILE.d"
                 printf '[Service]\nEnvironment=ASAN_OPTIONS=detect_leaks=0\n' \
                         >"$DAEMON_UNIT_FILE.d/sanitizers.conf"
