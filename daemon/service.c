@@ -3,6 +3,8 @@
  * D-Bus reload, asynchronous sending with retries, and sd_notify. */
 #include "service.h"
 
+#include <systemd/sd-daemon.h>
+
 #include <errno.h>
 #include <glib-unix.h>
 #include <inttypes.h>
@@ -119,40 +121,20 @@ static char *describe(const Series *se, int64_t start)
         return g_strdup_printf("%s %s", se->id, when);
 }
 
-/* The sd_notify(3) protocol (one datagram to $NOTIFY_SOCKET), written out here instead of
- * linking libsystemd: with the compression and crypto libraries it pulls in, libsystemd
- * would cost nudged most of a MiB of resident memory for these few lines. Without
- * NOTIFY_SOCKET (foreground, tests) this does nothing. */
+/* Tells systemd how the service is doing (sd_notify(3)); without $NOTIFY_SOCKET
+ * (foreground, tests) this does nothing. */
 static void notify_systemd(const char *msg)
 {
-        const char *path = g_getenv("NOTIFY_SOCKET");
-        struct sockaddr_un sa = { .sun_family = AF_UNIX };
-        size_t len = path ? strlen(path) : 0;
-        if (len < 2 || len >= sizeof sa.sun_path || (path[0] != '/' && path[0] != '@'))
-                return;
-        memcpy(sa.sun_path, path, len);
-        if (path[0] == '@')
-                sa.sun_path[0] = '\0'; /* an abstract socket */
-        int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-        if (fd < 0)
-                return;
-        socklen_t salen = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len);
-        if (sendto(fd, msg, strlen(msg), MSG_NOSIGNAL, (struct sockaddr *)&sa, salen) < 0)
-                log_debug("sd_notify: %s", g_strerror(errno));
-        close(fd);
+        int r = sd_notify(0, msg);
+        if (r < 0)
+                log_debug("sd_notify: %s", g_strerror(-r));
 }
 
-/* sd_watchdog_enabled(3): the interval systemd expects pings within, or 0. */
+/* The interval systemd expects watchdog pings within (sd_watchdog_enabled(3)), or 0. */
 static guint64 watchdog_usec(void)
 {
-        const char *usec = g_getenv("WATCHDOG_USEC"), *pid = g_getenv("WATCHDOG_PID");
-        guint64 v = 0, p = 0;
-        if (!usec || !g_ascii_string_to_unsigned(usec, 10, 1, G_MAXUINT64, &v, NULL))
-                return 0;
-        if (pid && (!g_ascii_string_to_unsigned(pid, 10, 1, G_MAXUINT64, &p, NULL) ||
-                    p != (guint64)getpid()))
-                return 0; /* meant for another process */
-        return v;
+        uint64_t usec = 0;
+        return sd_watchdog_enabled(0, &usec) > 0 ? usec : 0;
 }
 
 /* ---- status ------------------------------------------------------------------------- */
