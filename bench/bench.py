@@ -23,7 +23,7 @@ BUILD, WORK, FLOOR = (os.path.abspath(a) for a in sys.argv[1:4])
 NUDGE, NUDGED = os.path.join(BUILD, "nudge"), os.path.join(BUILD, "nudged")
 RUNS = int(os.environ.get("BENCH_RUNS", "21"))
 IDLE_SECONDS = float(os.environ.get("BENCH_IDLE_SECONDS", "60"))
-SETTLE_SECONDS = 20
+SETTLE_SECONDS = 30
 CALLGRIND = os.environ.get("BENCH_CALLGRIND", "1") != "0"
 PARTS = os.environ.get("BENCH_PARTS", "1234")
 # The window every lister covers: remind -s12 lists whole months, so all three list the
@@ -265,8 +265,9 @@ def part_idle(bus):
     else:
         sys.exit("bench: calcurse --daemon wrote no pid")
     try:
-        # Start-up is not idleness: GLib's shared thread pool ends its idle worker threads
-        # about 15 s after their last task, so count from 20 s on.
+        # Start-up is not idleness: GLib's shared thread pool ends the worker that served
+        # start-up (nudged's first contact with the notification server) 15 s after its
+        # last task, later on a loaded machine: count from 30 s on.
         time.sleep(SETTLE_SECONDS)
         for k, p in procs.items():
             if p.poll() is not None:
