@@ -34,7 +34,8 @@ check() { # name expected-status command...
                 sed 's/^/# /' "$work/err" | head -40
         fi
 }
-echo "1..7"
+bad=("$top_srcdir"/tests/data/bad-*.ini)
+echo "1..$((7 + ${#bad[@]}))"
 check "check, example schedule" 0 "$NUDGE" check --config "$top_srcdir/conf/schedule.ini.example"
 check "list --json, example schedule" 0 "$NUDGE" list --json --days 60 --config "$top_srcdir/conf/schedule.ini.example"
 check "list table, example schedule" 0 "$NUDGE" list --days 60 --config "$top_srcdir/conf/schedule.ini.example"
@@ -42,3 +43,7 @@ check "check, a file with many problems" 78 "$NUDGE" check --config "$work/bad.i
 check "list, binary junk" 78 "$NUDGE" list --config "$work/binary.ini"
 check "check, a missing file" 78 "$NUDGE" check --config "$work/missing.ini"
 check "list, bad arguments" 64 "$NUDGE" list --days 0 --config "$top_srcdir/conf/schedule.ini.example"
+# Every error path the fixtures reach: a leak on one of them shows here.
+for f in "${bad[@]}"; do
+        check "check, $(basename "$f")" 78 "$NUDGE" check --config "$f"
+done
