@@ -8,11 +8,13 @@
  *
  * Prints what it does, one event per line: "summary: …", "body: …", "notes: PATH",
  * "sent", "failed: MESSAGE", "snooze", "resent". Exits 0 when the first send succeeded. */
+#include "config.h"
+
 #include <glib-unix.h>
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "../daemon/config.h" /* not the build's autoconf config.h */
+#include "schedfile.h"
 #include "notes.h"
 #include "notifier.h"
 #include "planner.h"
@@ -106,11 +108,11 @@ int main(int argc, char **argv)
 
         Ctx c = {.status = 1, .first = true};
         c.local = tz_new_local();
-        g_autoptr(ConfigErrors) errors = NULL;
+        g_autoptr(SchedfileErrors) errors = NULL;
         int err = 0;
-        g_autoptr(Schedule) s = config_load(config, c.local, &errors, &err);
+        g_autoptr(Schedule) s = schedfile_load(config, c.local, &errors, &err);
         if (!s) {
-                g_autofree char *msg = errors ? config_errors_format(errors) : NULL;
+                g_autofree char *msg = errors ? schedfile_errors_format(errors) : NULL;
                 fprintf(stderr, "send-notice: %s: %s\n", config, msg ? msg : g_strerror(err));
                 return 2;
         }

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Unit tests of the proleptic Gregorian arithmetic in daemon/civil.c. */
+#include "config.h"
+
 #include <glib.h>
 
 #include "civil.h"

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Unit tests of the notes files: names, template, private creation, never overwriting,
  * appending under a heading. */
+#include "config.h"
+
 #include <errno.h>
 #include <glib.h>
 #include <glib/gstdio.h>
@@ -8,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../daemon/config.h" /* not the build's autoconf config.h */
+#include "schedfile.h"
 #include "notes.h"
 #include "tz.h"
 
@@ -20,10 +22,10 @@ static char *tmp;
 
 static Schedule *load(const char *text)
 {
-        g_autoptr(ConfigErrors) errors = NULL;
-        Schedule *s = config_parse_buf("test.ini", text, strlen(text), berlin, &errors);
+        g_autoptr(SchedfileErrors) errors = NULL;
+        Schedule *s = schedfile_parse_buf("test.ini", text, strlen(text), berlin, &errors);
         if (!s) {
-                g_autofree char *msg = config_errors_format(errors);
+                g_autofree char *msg = schedfile_errors_format(errors);
                 g_error("schedule did not parse: %s", msg);
         }
         return s;

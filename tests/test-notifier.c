@@ -2,6 +2,8 @@
 /* Unit tests of the notifier: the stdout backend, the snooze setting, and that the libnotify
  * backend never blocks the main loop, whether the bus is missing or never answers. (What a
  * real server receives is tested end to end in reminders-e2e.sh.) */
+#include "config.h"
+
 #include <errno.h>
 #include <glib.h>
 #include <glib/gstdio.h>

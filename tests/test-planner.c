@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* Unit tests of the planner: due reminders, collapsing of missed ones, deadlines, snoozes. */
+#include "config.h"
+
 #include <glib.h>
 #include <string.h>
 
-#include "../daemon/config.h" /* not the build's autoconf config.h */
+#include "schedfile.h"
 #include "planner.h"
 #include "tz.h"
 
@@ -16,10 +18,10 @@ static Schedule *load(const char *text)
 {
         g_autoptr(Tz) berlin = tz_new("Europe/Berlin");
         g_assert_nonnull(berlin);
-        g_autoptr(ConfigErrors) errors = NULL;
-        Schedule *s = config_parse_buf("test.ini", text, strlen(text), berlin, &errors);
+        g_autoptr(SchedfileErrors) errors = NULL;
+        Schedule *s = schedfile_parse_buf("test.ini", text, strlen(text), berlin, &errors);
         if (!s) {
-                g_autofree char *msg = config_errors_format(errors);
+                g_autofree char *msg = schedfile_errors_format(errors);
                 g_error("schedule did not parse: %s", msg);
         }
         return s;

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* Unit tests of daemon/schedule.c: expansion of series (built from inline schedule files by
- * config_parse_buf) into sessions and reminders, and the next session and reminder. */
+ * schedfile_parse_buf) into sessions and reminders, and the next session and reminder. */
+#include "config.h"
+
 #include <glib.h>
 #include <string.h>
 
-#include "config.h"
+#include "schedfile.h"
 #include "schedule.h"
 
 /* Sessions without a timezone are in this zone. */
@@ -31,10 +33,10 @@ static char *text_in(const char *zone, int64_t t)
 static Schedule *parse(const char *ini)
 {
         g_autoptr(Tz) local = tz_new(LOCAL_ZONE);
-        g_autoptr(ConfigErrors) errors = NULL;
-        Schedule *s = config_parse_buf("test.ini", ini, strlen(ini), local, &errors);
+        g_autoptr(SchedfileErrors) errors = NULL;
+        Schedule *s = schedfile_parse_buf("test.ini", ini, strlen(ini), local, &errors);
         if (!s) {
-                g_autofree char *text = config_errors_format(errors);
+                g_autofree char *text = schedfile_errors_format(errors);
                 g_test_message("unexpected errors for:\n%s\n%s", ini, text);
         }
         g_assert_nonnull(s);

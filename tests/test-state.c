@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Unit tests of the sent-reminder records: parsing, formatting, pruning, the file. */
+#include "config.h"
+
 #include <errno.h>
 #include <glib.h>
 #include <glib/gstdio.h>

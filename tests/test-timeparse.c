@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Unit tests of the value parsers in daemon/timeparse.c: good forms give exact values, bad
  * forms give -EINVAL and leave the output alone. */
+#include "config.h"
+
 #include <errno.h>
 #include <string.h>
 #include <glib.h>

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Unit tests of daemon/tz.c: RFC 5545 resolution of local times, offsets and their cache. */
+#include "config.h"
+
 #include <glib.h>
 
 #include "tz.h"

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* libFuzzer harness: the sent-reminder state file parser, and its format/parse round trip. */
+#include "config.h"
+
 #include <errno.h>
 #include <glib.h>
 #include <stdint.h>

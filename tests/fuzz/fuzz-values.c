@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* libFuzzer harness: each small parser (times, dates, weekdays, lead times, durations,
  * booleans, numbers, --from instants) on the same bytes. */
+#include "config.h"
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* `nudge edit`: edit a copy of the schedule and put it in place only when it checks out,
  * the way visudo and crontab -e protect their files. */
+#include "config.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -10,7 +12,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "config.h"
+#include "schedfile.h"
 #include "example.h"
 #include "paths.h"
 
@@ -194,8 +196,8 @@ int cli_edit(int argc, char **argv)
                         return 1;
                 }
                 bool unchanged = existed && len == original_len && memcmp(text, original, len) == 0;
-                g_autoptr(ConfigErrors) errors = NULL;
-                g_autoptr(Schedule) s = config_parse_buf(path, text, len, local, &errors);
+                g_autoptr(SchedfileErrors) errors = NULL;
+                g_autoptr(Schedule) s = schedfile_parse_buf(path, text, len, local, &errors);
                 if (s && unchanged) {
                         printf("No changes.\n");
                         unlink(tmp);
@@ -213,7 +215,7 @@ int cli_edit(int argc, char **argv)
                         cli_print_summary(path, s, local, cli_now(local));
                         return 0;
                 }
-                g_autofree char *msg = config_errors_format(errors);
+                g_autofree char *msg = schedfile_errors_format(errors);
                 fputs(msg, stderr);
                 fprintf(stderr, "The schedule has problems; %s was not changed.\n",
                         existed ? path : "nothing");

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Unit tests of daemon/config.c: every problem a schedule file can hold, reported as
  * FILE:LINE: message at the right line; quoting; hostile bytes; reading files. */
+#include "config.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
@@ -8,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "config.h"
+#include "schedfile.h"
 
 /* The messages below, shared with the table. */
 #define HINT_LEAD "write lead times like 1w, 1d, 2h, 30m, 1h30m or 0m, at most 4w"
@@ -35,22 +37,22 @@ static Tz *local_zone(void)
 static char *errors_of(const char *buf, size_t len, size_t *n_errors)
 {
         g_autoptr(Tz) local = local_zone();
-        g_autoptr(ConfigErrors) errors = NULL;
-        g_autoptr(Schedule) s = config_parse_buf("s.ini", buf, len, local, &errors);
+        g_autoptr(SchedfileErrors) errors = NULL;
+        g_autoptr(Schedule) s = schedfile_parse_buf("s.ini", buf, len, local, &errors);
         /* Exactly one of the two. */
         g_assert_true((s == NULL) != (errors == NULL));
         if (n_errors)
                 *n_errors = errors ? errors->n_errors + errors->n_suppressed : 0;
-        return errors ? config_errors_format(errors) : g_strdup("");
+        return errors ? schedfile_errors_format(errors) : g_strdup("");
 }
 
 static Schedule *parse_ok(const char *ini)
 {
         g_autoptr(Tz) local = local_zone();
-        g_autoptr(ConfigErrors) errors = NULL;
-        Schedule *s = config_parse_buf("s.ini", ini, strlen(ini), local, &errors);
+        g_autoptr(SchedfileErrors) errors = NULL;
+        Schedule *s = schedfile_parse_buf("s.ini", ini, strlen(ini), local, &errors);
         if (errors) {
-                g_autofree char *text = config_errors_format(errors);
+                g_autofree char *text = schedfile_errors_format(errors);
                 g_test_message("unexpected: %s", text);
         }
         g_assert_nonnull(s);
@@ -63,7 +65,7 @@ static const struct {
         const char *name;
         const char *ini;
         size_t len;
-        const char *expect; /* the whole of config_errors_format(), "" when valid */
+        const char *expect; /* the whole of schedfile_errors_format(), "" when valid */
 } cases[] = {
         /* ---- lines and sections ---- */
         {"unknown key with a suggestion",
@@ -356,7 +358,7 @@ static void test_long_lines(void)
                 g_string_append(ini, "\nprivacy = maybe\n");
                 g_autofree char *got = errors_of(ini->str, ini->len, NULL);
                 g_autofree char *want =
-                        n <= CONFIG_MAX_LINE
+                        n <= SCHEDFILE_MAX_LINE
                                 ? g_strdup("s.ini:4: 'maybe' " NOT_BOOL "\n")
                                 : g_strdup_printf("s.ini:3: is %zu bytes long; lines may hold at "
                                                   "most 4096\ns.ini:4: 'maybe' " NOT_BOOL "\n",
@@ -367,7 +369,7 @@ static void test_long_lines(void)
         }
         /* A CR before the newline is not part of the line. */
         GString *ini = g_string_new("[t]\r\nweekly = Tue 14:00\r\n#");
-        for (size_t i = 1; i < CONFIG_MAX_LINE; i++)
+        for (size_t i = 1; i < SCHEDFILE_MAX_LINE; i++)
                 g_string_append_c(ini, 'x');
         g_string_append(ini, "\r\n");
         g_autofree char *got = errors_of(ini->str, ini->len, NULL);
@@ -415,22 +417,22 @@ static void test_all_reported(void)
                 g_assert_true(g_str_has_prefix(out[i], lines[i]));
 }
 
-/* Past CONFIG_MAX_ERRORS, problems are counted rather than listed. */
+/* Past SCHEDFILE_MAX_ERRORS, problems are counted rather than listed. */
 static void test_many_errors(void)
 {
         GString *ini = g_string_new("[t]\nweekly = Tue 14:00\n");
         for (int i = 0; i < 150; i++)
                 g_string_append_printf(ini, "bogus%d = 1\n", i);
         g_autoptr(Tz) local = local_zone();
-        g_autoptr(ConfigErrors) errors = NULL;
-        g_autoptr(Schedule) s = config_parse_buf("s.ini", ini->str, ini->len, local, &errors);
+        g_autoptr(SchedfileErrors) errors = NULL;
+        g_autoptr(Schedule) s = schedfile_parse_buf("s.ini", ini->str, ini->len, local, &errors);
         g_assert_null(s);
-        g_assert_cmpuint(errors->n_errors, ==, CONFIG_MAX_ERRORS);
+        g_assert_cmpuint(errors->n_errors, ==, SCHEDFILE_MAX_ERRORS);
         g_assert_cmpuint(errors->n_suppressed, ==, 50);
         for (size_t i = 1; i < errors->n_errors; i++)
                 g_assert_cmpuint(errors->errors[i - 1].line, <, errors->errors[i].line);
         g_assert_cmpuint(errors->errors[0].line, ==, 3);
-        g_autofree char *text = config_errors_format(errors);
+        g_autofree char *text = schedfile_errors_format(errors);
         g_assert_true(g_str_has_suffix(text, "s.ini: … and 50 more problems not shown\n"));
         g_string_free(ini, TRUE);
 }
@@ -555,12 +557,12 @@ static void test_junk(void)
                 for (size_t i = 0; i < len; i++)
                         lines += buf[i] == '\n';
                 g_autoptr(Tz) local = local_zone();
-                g_autoptr(ConfigErrors) errors = NULL;
-                g_autoptr(Schedule) s = config_parse_buf("junk", buf, len, local, &errors);
+                g_autoptr(SchedfileErrors) errors = NULL;
+                g_autoptr(Schedule) s = schedfile_parse_buf("junk", buf, len, local, &errors);
                 g_assert_true((s == NULL) != (errors == NULL));
                 if (errors) {
                         g_assert_cmpuint(errors->n_errors, >=, 1);
-                        g_assert_cmpuint(errors->n_errors, <=, CONFIG_MAX_ERRORS);
+                        g_assert_cmpuint(errors->n_errors, <=, SCHEDFILE_MAX_ERRORS);
                         for (size_t i = 0; i < errors->n_errors; i++) {
                                 g_assert_cmpuint(errors->errors[i].line, <=, lines);
                                 g_assert_true(g_utf8_validate(errors->errors[i].message, -1,
@@ -569,7 +571,7 @@ static void test_junk(void)
                                         g_assert_cmpuint(errors->errors[i - 1].line, <=,
                                                          errors->errors[i].line);
                         }
-                        g_autofree char *text = config_errors_format(errors);
+                        g_autofree char *text = schedfile_errors_format(errors);
                         g_assert_true(strlen(text) < 200 * 1024);
                 } else {
                         /* A schedule that parsed can be expanded. */
@@ -606,10 +608,10 @@ static char *write_file(const char *name, const char *text, int mode)
 static char *load_errors(const char *path, int *err)
 {
         g_autoptr(Tz) local = local_zone();
-        g_autoptr(ConfigErrors) errors = NULL;
-        g_autoptr(Schedule) s = config_load(path, local, &errors, err);
+        g_autoptr(SchedfileErrors) errors = NULL;
+        g_autoptr(Schedule) s = schedfile_load(path, local, &errors, err);
         g_assert_true((s == NULL) != (errors == NULL));
-        return errors ? config_errors_format(errors) : g_strdup("");
+        return errors ? schedfile_errors_format(errors) : g_strdup("");
 }
 
 static void test_load(void)
@@ -664,7 +666,7 @@ static void test_load(void)
         g_autofree char *big = g_build_filename(tmpdir, "big.ini", NULL);
         int fd = open(big, O_WRONLY | O_CREAT | O_TRUNC, 0600);
         g_assert_cmpint(fd, >=, 0);
-        g_assert_cmpint(ftruncate(fd, CONFIG_MAX_SIZE + 1), ==, 0);
+        g_assert_cmpint(ftruncate(fd, SCHEDFILE_MAX_SIZE + 1), ==, 0);
         close(fd);
         g_autofree char *e11 = load_errors(big, &err);
         g_assert_nonnull(strstr(e11, "too large"));

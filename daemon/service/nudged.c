@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /* nudged: the reminder service. main only wires options, the schedule and the service. */
+#include "config.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "cli.h"
+#include "schedfile.h"
+#include "exitcode.h"
 #include "log.h"
 #include "paths.h"
 #include "service.h"
@@ -56,11 +58,11 @@ int main(int argc, char **argv)
         if (!config)
                 config = paths_default_config();
         g_autoptr(Tz) local = tz_new_local();
-        g_autoptr(ConfigErrors) errors = NULL;
+        g_autoptr(SchedfileErrors) errors = NULL;
         int err = 0;
-        Schedule *schedule = config_load(config, local, &errors, &err);
+        Schedule *schedule = schedfile_load(config, local, &errors, &err);
         if (!schedule && err != ENOENT) {
-                g_autofree char *text = errors ? config_errors_format(errors) : NULL;
+                g_autofree char *text = errors ? schedfile_errors_format(errors) : NULL;
                 fputs(text ? text : "nudged: cannot read the schedule\n", stderr);
                 log_err("%s has problems: not starting (fix it, then start nudged again)", config);
                 return EXIT_CONFIG;

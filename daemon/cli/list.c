@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /* `nudge check` and `nudge list`: what the schedule holds, for people and for programs. */
+#include "config.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
-#include "config.h"
+#include "schedfile.h"
 #include "format.h"
 #include "paths.h"
 
@@ -21,9 +23,9 @@ int64_t cli_now(Tz *local)
 Schedule *cli_load_schedule(const char *config, Tz *local, char **path_out, int *status)
 {
         g_autofree char *path = config ? g_strdup(config) : paths_default_config();
-        g_autoptr(ConfigErrors) errors = NULL;
+        g_autoptr(SchedfileErrors) errors = NULL;
         int err = 0;
-        Schedule *s = config_load(path, local, &errors, &err);
+        Schedule *s = schedfile_load(path, local, &errors, &err);
         if (!s) {
                 if (err == ENOENT) {
                         g_autofree char *dir = g_path_get_dirname(path);
@@ -37,7 +39,7 @@ Schedule *cli_load_schedule(const char *config, Tz *local, char **path_out, int 
                                 "%s\n",
                                 path, qdir, qexample, qpath);
                 } else {
-                        g_autofree char *text = config_errors_format(errors);
+                        g_autofree char *text = schedfile_errors_format(errors);
                         fputs(text, stderr);
                         if (errors->n_errors + errors->n_suppressed > 1)
                                 fprintf(stderr, "%zu problems found.\n",

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* `nudge note`: catch a thought or a question for the next session from any terminal. */
+#include "config.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /* The nudge command: dispatches to its subcommands. */
+#include "config.h"
+
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
-#include "config.h"
+#include "schedfile.h"
 
 static const char usage[] =
         "Usage: nudge COMMAND [OPTIONS]\n"

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* libFuzzer harness: the whole schedule loader, file bytes in, a schedule or errors out. */
+#include "config.h"
+
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "config.h"
+#include "schedfile.h"
 #include "format.h"
 
 static Tz *local;
@@ -12,8 +14,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
         if (!local)
                 local = tz_new("Europe/Berlin");
-        ConfigErrors *errors = NULL;
-        Schedule *s = config_parse_buf("fuzz.ini", (const char *)data, size, local, &errors);
+        SchedfileErrors *errors = NULL;
+        Schedule *s = schedfile_parse_buf("fuzz.ini", (const char *)data, size, local, &errors);
         if (s) {
                 /* Expand a little of what was accepted: the calendar code sees it too. */
                 GArray *occ = schedule_expand(s, 1795000000, 1795000000 + 40 * 86400);
@@ -30,8 +32,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         } else {
                 if (!errors || errors->n_errors == 0)
                         abort(); /* a refusal must always say why */
-                g_free(config_errors_format(errors));
-                config_errors_free(errors);
+                g_free(schedfile_errors_format(errors));
+                schedfile_errors_free(errors);
         }
         return 0;
 }

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* nudged's event loop: timers on the wall clock, file and time-zone watches, signals,
  * D-Bus reload, asynchronous sending with retries, and sd_notify. */
+#include "config.h"
+
 #include "service.h"
 
 #include <systemd/sd-daemon.h>
@@ -19,7 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "config.h"
+#include "schedfile.h"
 #include "format.h"
 #include "log.h"
 #include "notes.h"
@@ -429,9 +431,9 @@ static bool reload(Service *s, char **message)
                 s->local = tz_new_local();
                 log_info("The system time zone is now %s", tz_name(s->local));
         }
-        g_autoptr(ConfigErrors) errors = NULL;
+        g_autoptr(SchedfileErrors) errors = NULL;
         int err = 0;
-        Schedule *fresh = config_load(s->config_path, s->local, &errors, &err);
+        Schedule *fresh = schedfile_load(s->config_path, s->local, &errors, &err);
         bool ok = true;
         if (fresh) {
                 schedule_free(s->schedule);

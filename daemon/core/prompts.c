@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Words of a reminder: which session, when, and which preparation prompt. */
+#include "config.h"
+
 #include "prompts.h"
 
 #include <glib.h>

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Formatting of instants and spans, JSON strings, and parsing of --from. */
+#include "config.h"
+
 #include "format.h"
 
 #include <errno.h>

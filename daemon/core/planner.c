@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The daemon's decisions: due reminders, missed-reminder collapsing, the next deadline. */
+#include "config.h"
+
 #include "planner.h"
 
 #include <string.h>

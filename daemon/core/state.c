@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Sent-reminder records: an in-memory map plus its crash-safe file. */
+#include "config.h"
+
 #include "state.h"
 
 #include <errno.h>

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Strict parsers for the value forms of the schedule file (times, dates, weekdays, lead
  * times, durations, booleans, small numbers). */
+#include "config.h"
+
 #include <errno.h>
 #include <string.h>
 

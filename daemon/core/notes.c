@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Notes files: their names, their template, and private, never-overwriting file creation. */
+#include "config.h"
+
 #include "notes.h"
 
 #include <errno.h>

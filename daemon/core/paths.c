@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* XDG base directories for nudge's files. */
+#include "config.h"
+
 #include "paths.h"
 
 #include <errno.h>

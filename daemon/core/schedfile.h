@@ -6,33 +6,33 @@
 #include <stddef.h>
 #include "schedule.h"
 
-#define CONFIG_MAX_LINE 4096      /* bytes per line, newline excluded */
-#define CONFIG_MAX_SIZE (4 << 20) /* bytes per file */
-#define CONFIG_MAX_ERRORS 100     /* further problems are counted, not listed */
+#define SCHEDFILE_MAX_LINE 4096      /* bytes per line, newline excluded */
+#define SCHEDFILE_MAX_SIZE (4 << 20) /* bytes per file */
+#define SCHEDFILE_MAX_ERRORS 100     /* further problems are counted, not listed */
 
 typedef struct {
         unsigned line; /* 0 = the file as a whole */
         char *message;
-} ConfigError;
+} SchedfileError;
 
 typedef struct {
         char *path;          /* as given, for messages */
-        ConfigError *errors; /* in order of line */
+        SchedfileError *errors; /* in order of line */
         size_t n_errors;
-        size_t n_suppressed; /* problems past CONFIG_MAX_ERRORS */
-} ConfigErrors;
+        size_t n_suppressed; /* problems past SCHEDFILE_MAX_ERRORS */
+} SchedfileErrors;
 
-void config_errors_free(ConfigErrors *e);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(ConfigErrors, config_errors_free)
+void schedfile_errors_free(SchedfileErrors *e);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(SchedfileErrors, schedfile_errors_free)
 /* "FILE:LINE: message\n" per error (and a count of suppressed ones). */
-char *config_errors_format(const ConfigErrors *e);
+char *schedfile_errors_format(const SchedfileErrors *e);
 
 /* Parse a schedule file held in memory. `path` is for messages only. `local` is the zone
  * of sessions without a timezone (the system's). Returns the schedule, or NULL with
  * *errors set (never both). Pure: no I/O. */
-Schedule *config_parse_buf(const char *path, const char *buf, size_t len, Tz *local,
-                           ConfigErrors **errors);
+Schedule *schedfile_parse_buf(const char *path, const char *buf, size_t len, Tz *local,
+                           SchedfileErrors **errors);
 /* Read and parse a file. A missing, unreadable or non-regular file is an error too, and
  * so is one that others can write. Sets *errno_out to the errno of a failed read (ENOENT
  * for a missing file) or 0. */
-Schedule *config_load(const char *path, Tz *local, ConfigErrors **errors, int *errno_out);
+Schedule *schedfile_load(const char *path, Tz *local, SchedfileErrors **errors, int *errno_out);

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Expansion of series into sessions and reminders: pure calendar logic. */
+#include "config.h"
+
 #include "schedule.h"
 
 #include <stdlib.h>

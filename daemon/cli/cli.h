@@ -3,8 +3,7 @@
  * and returns the process exit status. */
 #pragma once
 
-#define EXIT_CONFIG 78 /* EX_CONFIG: the schedule file has problems */
-#define EXIT_USAGE 64  /* EX_USAGE: wrong arguments */
+#include "exitcode.h"
 
 int cli_check(int argc, char **argv);
 int cli_list(int argc, char **argv);

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Proleptic Gregorian date arithmetic, after Howard Hinnant's "chrono-compatible low-level
  * date algorithms" (days counted in 400-year eras of 146097 days, years starting in March). */
+#include "config.h"
+
 #include "civil.h"
 
 /* Keeps civil_from_days() free of signed overflow for any int64 input, and the year inside

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Time zones over GTimeZone, with RFC 5545 resolution of local times and an offset cache. */
+#include "config.h"
+
 #include "tz.h"
 
 #include <fcntl.h>

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* stderr logging with optional sd-daemon priority prefixes. */
+#include "config.h"
+
 #include "log.h"
 
 #include <stdarg.h>

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Sending reminders: to the desktop through libnotify (blocking calls kept in a worker
  * thread, actions handled on the main loop), or as plain lines to a stream. */
+#include "config.h"
+
 #include "notifier.h"
 
 #include <errno.h>

@@ -3,6 +3,8 @@
  * iniparser dictionary as the store, and a semantic pass that builds the Schedule. */
 #include "config.h"
 
+#include "schedfile.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <iniparser/dictionary.h>
@@ -20,47 +22,47 @@
 
 typedef struct {
         const char *path;
-        GArray *errors; /* of ConfigError */
+        GArray *errors; /* of SchedfileError */
         size_t suppressed;
 } Report;
 
 static void report(Report *r, unsigned line, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
 static void report(Report *r, unsigned line, const char *fmt, ...)
 {
-        if (r->errors->len >= CONFIG_MAX_ERRORS) {
+        if (r->errors->len >= SCHEDFILE_MAX_ERRORS) {
                 r->suppressed++;
                 return;
         }
         va_list ap;
         va_start(ap, fmt);
-        ConfigError e = {line, g_strdup_vprintf(fmt, ap)};
+        SchedfileError e = {line, g_strdup_vprintf(fmt, ap)};
         va_end(ap);
         g_array_append_val(r->errors, e);
 }
 
 static int cmp_error(const void *a, const void *b)
 {
-        const ConfigError *x = a, *y = b;
+        const SchedfileError *x = a, *y = b;
         /* Equal lines keep the order they were found in: g_array_sort() is stable (GLib
          * >= 2.32), while heap addresses say nothing about the order of allocation. */
         return (x->line > y->line) - (x->line < y->line);
 }
 
-static ConfigErrors *report_finish(Report *r)
+static SchedfileErrors *report_finish(Report *r)
 {
         if (r->errors->len == 0) {
                 g_array_free(r->errors, TRUE);
                 return NULL;
         }
-        ConfigErrors *e = g_new0(ConfigErrors, 1);
+        SchedfileErrors *e = g_new0(SchedfileErrors, 1);
         e->path = g_strdup(r->path);
         e->n_errors = r->errors->len;
         e->n_suppressed = r->suppressed;
-        e->errors = (ConfigError *)(void *)g_array_free(r->errors, FALSE);
+        e->errors = (SchedfileError *)(void *)g_array_free(r->errors, FALSE);
         return e;
 }
 
-void config_errors_free(ConfigErrors *e)
+void schedfile_errors_free(SchedfileErrors *e)
 {
         if (!e)
                 return;
@@ -71,7 +73,7 @@ void config_errors_free(ConfigErrors *e)
         g_free(e);
 }
 
-char *config_errors_format(const ConfigErrors *e)
+char *schedfile_errors_format(const SchedfileErrors *e)
 {
         GString *s = g_string_new(NULL);
         for (size_t i = 0; i < e->n_errors; i++) {
@@ -278,9 +280,9 @@ static void scan_buf(Scan *sc, Report *r, const char *buf, size_t len)
                 } else if (!g_utf8_validate_len(text, n, &bad)) {
                         report(r, line, "is not valid UTF-8 (at byte %zu of the line): save the "
                                         "file as UTF-8", (size_t)(bad - text) + 1);
-                } else if (n > CONFIG_MAX_LINE) {
+                } else if (n > SCHEDFILE_MAX_LINE) {
                         report(r, line, "is %zu bytes long; lines may hold at most %d", n,
-                               CONFIG_MAX_LINE);
+                               SCHEDFILE_MAX_LINE);
                         bad = text;
                 } else {
                         bad = NULL;
@@ -798,10 +800,10 @@ static int cmp_series(const void *a, const void *b)
         return strcmp(((const Series *)a)->id, ((const Series *)b)->id);
 }
 
-Schedule *config_parse_buf(const char *path, const char *buf, size_t len, Tz *local,
-                           ConfigErrors **errors)
+Schedule *schedfile_parse_buf(const char *path, const char *buf, size_t len, Tz *local,
+                           SchedfileErrors **errors)
 {
-        Report r = {path, g_array_new(FALSE, FALSE, sizeof(ConfigError)), 0};
+        Report r = {path, g_array_new(FALSE, FALSE, sizeof(SchedfileError)), 0};
         Scan sc = {g_ptr_array_new_with_free_func(secscan_free)};
         scan_buf(&sc, &r, buf, len);
         g_autoptr(GHashTable) zones = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
@@ -847,7 +849,7 @@ Schedule *config_parse_buf(const char *path, const char *buf, size_t len, Tz *lo
 
         if (r.errors->len > 0)
                 g_array_sort(r.errors, cmp_error);
-        ConfigErrors *e = report_finish(&r);
+        SchedfileErrors *e = report_finish(&r);
         if (e) {
                 schedule_free(sched);
                 *errors = e;
@@ -859,13 +861,13 @@ Schedule *config_parse_buf(const char *path, const char *buf, size_t len, Tz *lo
 
 /* ---- reading the file ------------------------------------------------------------------------ */
 
-static ConfigErrors *file_error(const char *path, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
-static ConfigErrors *file_error(const char *path, const char *fmt, ...)
+static SchedfileErrors *file_error(const char *path, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+static SchedfileErrors *file_error(const char *path, const char *fmt, ...)
 {
-        ConfigErrors *e = g_new0(ConfigErrors, 1);
+        SchedfileErrors *e = g_new0(SchedfileErrors, 1);
         e->path = g_strdup(path);
         e->n_errors = 1;
-        e->errors = g_new0(ConfigError, 1);
+        e->errors = g_new0(SchedfileError, 1);
         va_list ap;
         va_start(ap, fmt);
         e->errors[0].message = g_strdup_vprintf(fmt, ap);
@@ -873,7 +875,7 @@ static ConfigErrors *file_error(const char *path, const char *fmt, ...)
         return e;
 }
 
-Schedule *config_load(const char *path, Tz *local, ConfigErrors **errors, int *errno_out)
+Schedule *schedfile_load(const char *path, Tz *local, SchedfileErrors **errors, int *errno_out)
 {
         *errno_out = 0;
         /* O_NONBLOCK: a FIFO in place of the file must not hang the reader. */
@@ -895,7 +897,7 @@ Schedule *config_load(const char *path, Tz *local, ConfigErrors **errors, int *e
                 problem = "is a folder, not a schedule file";
         else if (!S_ISREG(st.st_mode))
                 problem = "is not a regular file";
-        else if (st.st_size > CONFIG_MAX_SIZE)
+        else if (st.st_size > SCHEDFILE_MAX_SIZE)
                 problem = "is too large for a schedule (more than 4 MiB)";
         if (problem) {
                 *errno_out = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
@@ -934,7 +936,7 @@ Schedule *config_load(const char *path, Tz *local, ConfigErrors **errors, int *e
                 }
                 if (n == 0)
                         break;
-                if (buf->len + (size_t)n > CONFIG_MAX_SIZE) {
+                if (buf->len + (size_t)n > SCHEDFILE_MAX_SIZE) {
                         *errno_out = EFBIG;
                         *errors = file_error(path, "is too large for a schedule (more than 4 MiB)");
                         close(fd);
@@ -944,7 +946,7 @@ Schedule *config_load(const char *path, Tz *local, ConfigErrors **errors, int *e
                 g_string_append_len(buf, chunk, n);
         }
         close(fd);
-        Schedule *s = config_parse_buf(path, buf->str, buf->len, local, errors);
+        Schedule *s = schedfile_parse_buf(path, buf->str, buf->len, local, errors);
         g_string_free(buf, TRUE);
         return s;
 }
