@@ -93,10 +93,11 @@ sleep 3
 tap_is "it is sent once" "$(daemon_sent_count 'Therapy')" 1
 tap_is "Status: after the session started" "$(daemon_status)" \
         "Nothing upcoming in $XDG_CONFIG_HOME/nudge/schedule.ini"
-# The sandbox still lets it write its record: 0600 in a 0700 folder.
+# The sandbox still lets it write its record: 0600 in a 0700 folder, with the server's id of
+# the notification (so that a later one replaces it) and no snooze.
 sent=$XDG_STATE_HOME/nudge/sent
 tap_is "the record of sent reminders is written from inside the sandbox" \
-        "$(stat -c %a "$XDG_STATE_HOME/nudge" 2>&1) $(stat -c %a "$sent" 2>&1) $(grep -c "^therapy	$M	$M\$" "$sent" 2>&1)" \
+        "$(stat -c %a "$XDG_STATE_HOME/nudge" 2>&1) $(stat -c %a "$sent" 2>&1) $(grep -c "^therapy	$M	$M	[1-9][0-9]*	-\$" "$sent" 2>&1)" \
         "700 600 1"
 
 # SIGTERM: gone within 100 ms, exit status 0.

@@ -31,16 +31,15 @@ typedef struct {
         bool first;
 } Ctx;
 
-static void on_sent(GObject *source, GAsyncResult *res, gpointer userdata)
+static void on_sent(void *userdata, uint64_t ticket, const NotifierResult *r)
 {
         Ctx *c = userdata;
-        g_autoptr(GError) error = NULL;
-        if (notifier_send_finish(c->notifier, res, &error)) {
+        if (r->ok) {
                 printf("%s\n", c->first ? "sent" : "resent");
                 if (c->first)
                         c->status = 0;
         } else {
-                printf("failed: %s\n", error->message);
+                printf("failed: %s\n", r->error ? r->error : "unknown error");
         }
         c->first = false;
         fflush(stdout);
@@ -61,8 +60,9 @@ static void send_now(Ctx *c)
                 .body = body,
                 .notes_path = c->notes,
                 .title = c->occ.series->privacy ? NULL : c->occ.series->title,
+                .offer_snooze = c->occ.start - now >= 60,
         };
-        notifier_send_async(c->notifier, &n, NULL, on_sent, c);
+        notifier_send(c->notifier, &n, 1);
 }
 
 static gboolean resend(gpointer userdata)
@@ -71,7 +71,7 @@ static gboolean resend(gpointer userdata)
         return G_SOURCE_REMOVE;
 }
 
-static void on_snooze(const char *series_id, int64_t session_start, void *userdata)
+static void on_snooze(void *userdata, const char *series_id, int64_t session_start)
 {
         Ctx *c = userdata;
         int64_t now = g_get_real_time() / G_USEC_PER_SEC;
@@ -138,7 +138,7 @@ int main(int argc, char **argv)
         c.instant = c.occ.reminders[idx];
         c.notes = notes_path(&c.occ);
 
-        NotifierEvents ev = {.snooze = on_snooze, .userdata = &c};
+        NotifierEvents ev = {.sent = on_sent, .snooze = on_snooze, .userdata = &c};
         c.notifier = notifier_new_libnotify(&ev);
         c.loop = g_main_loop_new(NULL, FALSE);
         g_unix_signal_add(SIGTERM, quit, &c);

@@ -45,7 +45,7 @@ static void test_on_time(void)
 
         /* A second before the 1 h reminder: nothing due, wake exactly at it. */
         state_mark(st, "therapy", START, START - 2 * H);
-        g_autoptr(Plan) before = planner_plan(s, st, NULL, START - H - 1);
+        g_autoptr(Plan) before = planner_plan(s, st, START - H - 1);
         g_assert_cmpuint(before->due->len, ==, 0);
         g_assert_cmpint(before->next_deadline, ==, START - H);
         g_assert_true(before->has_next);
@@ -53,7 +53,7 @@ static void test_on_time(void)
         g_assert_cmpint(before->next_reminder, ==, START - H);
 
         /* At the instant: due, on time, the last one. */
-        g_autoptr(Plan) at = planner_plan(s, st, NULL, START - H);
+        g_autoptr(Plan) at = planner_plan(s, st, START - H);
         g_assert_cmpuint(at->due->len, ==, 1);
         const DueReminder *d = due_at(at, 0);
         g_assert_cmpstr(d->occ.series->id, ==, "therapy");
@@ -69,7 +69,7 @@ static void test_on_time(void)
 
         /* Once recorded, it is not due again. */
         state_mark(st, "therapy", START, d->instant);
-        g_autoptr(Plan) after = planner_plan(s, st, NULL, START - H + 5);
+        g_autoptr(Plan) after = planner_plan(s, st, START - H + 5);
         g_assert_cmpuint(after->due->len, ==, 0);
 }
 
@@ -78,9 +78,9 @@ static void test_late_threshold(void)
         g_autoptr(Schedule) s = load(ONE);
         g_autoptr(State) st = state_new();
         state_mark(st, "therapy", START, START - 2 * H);
-        g_autoptr(Plan) a = planner_plan(s, st, NULL, START - H + PLANNER_LATE_AFTER - 1);
+        g_autoptr(Plan) a = planner_plan(s, st, START - H + PLANNER_LATE_AFTER - 1);
         g_assert_false(due_at(a, 0)->late);
-        g_autoptr(Plan) b = planner_plan(s, st, NULL, START - H + PLANNER_LATE_AFTER);
+        g_autoptr(Plan) b = planner_plan(s, st, START - H + PLANNER_LATE_AFTER);
         g_assert_true(due_at(b, 0)->late);
 }
 
@@ -90,7 +90,7 @@ static void test_missed_collapse(void)
         g_autoptr(State) st = state_new();
 
         /* Nothing sent, 30 minutes before the start: three missed reminders, one late one. */
-        g_autoptr(Plan) p = planner_plan(s, st, NULL, START - 30 * 60);
+        g_autoptr(Plan) p = planner_plan(s, st, START - 30 * 60);
         g_assert_cmpuint(p->due->len, ==, 1);
         const DueReminder *d = due_at(p, 0);
         g_assert_cmpint(d->instant, ==, START - H);
@@ -100,13 +100,13 @@ static void test_missed_collapse(void)
 
         /* The day-before one was sent; the 2 h and 1 h ones were missed: they collapse. */
         state_mark(st, "therapy", START, START - D);
-        g_autoptr(Plan) q = planner_plan(s, st, NULL, START - 30 * 60);
+        g_autoptr(Plan) q = planner_plan(s, st, START - 30 * 60);
         g_assert_cmpuint(q->due->len, ==, 1);
         g_assert_cmpuint(due_at(q, 0)->n_collapsed, ==, 2);
 
         /* Only the day-before one missed; the others still ahead: not the last. */
         g_autoptr(State) fresh = state_new();
-        g_autoptr(Plan) r = planner_plan(s, fresh, NULL, START - 5 * H);
+        g_autoptr(Plan) r = planner_plan(s, fresh, START - 5 * H);
         g_assert_cmpuint(r->due->len, ==, 1);
         g_assert_cmpint(due_at(r, 0)->instant, ==, START - D);
         g_assert_false(due_at(r, 0)->is_last);
@@ -117,9 +117,9 @@ static void test_started_gets_nothing(void)
 {
         g_autoptr(Schedule) s = load(ONE);
         g_autoptr(State) st = state_new();
-        g_autoptr(Plan) p = planner_plan(s, st, NULL, START);
+        g_autoptr(Plan) p = planner_plan(s, st, START);
         g_assert_cmpuint(p->due->len, ==, 0);
-        g_autoptr(Plan) q = planner_plan(s, st, NULL, START + 10);
+        g_autoptr(Plan) q = planner_plan(s, st, START + 10);
         g_assert_cmpuint(q->due->len, ==, 0);
         g_assert_false(q->has_next);
         g_assert_cmpint(q->next_deadline, ==, INT64_MAX);
@@ -129,16 +129,16 @@ static void test_zero_lead(void)
 {
         g_autoptr(Schedule) s = load("[now]\nonce = 2026-12-01 14:00\nremind = 0m\n");
         g_autoptr(State) st = state_new();
-        g_autoptr(Plan) before = planner_plan(s, st, NULL, START - 1);
+        g_autoptr(Plan) before = planner_plan(s, st, START - 1);
         g_assert_cmpuint(before->due->len, ==, 0);
         g_assert_cmpint(before->next_deadline, ==, START);
-        g_autoptr(Plan) at = planner_plan(s, st, NULL, START);
+        g_autoptr(Plan) at = planner_plan(s, st, START);
         g_assert_cmpuint(at->due->len, ==, 1);
         g_assert_false(due_at(at, 0)->late);
-        g_autoptr(Plan) grace = planner_plan(s, st, NULL, START + PLANNER_START_GRACE - 1);
+        g_autoptr(Plan) grace = planner_plan(s, st, START + PLANNER_START_GRACE - 1);
         g_assert_cmpuint(grace->due->len, ==, 1);
         g_assert_true(due_at(grace, 0)->late);
-        g_autoptr(Plan) gone = planner_plan(s, st, NULL, START + PLANNER_START_GRACE);
+        g_autoptr(Plan) gone = planner_plan(s, st, START + PLANNER_START_GRACE);
         g_assert_cmpuint(gone->due->len, ==, 0);
 }
 
@@ -152,7 +152,7 @@ static void test_weekly_deadlines(void)
         state_mark(st, "b", START, START - D);
         /* After Monday's reminder for Tuesday: next is Tuesday's start, then Wednesday's
          * reminder at Tue 09:00 (08:00 UTC), which comes first. */
-        g_autoptr(Plan) p = planner_plan(s, st, NULL, START - D + 1);
+        g_autoptr(Plan) p = planner_plan(s, st, START - D + 1);
         g_assert_cmpuint(p->due->len, ==, 0);
         g_assert_cmpint(p->next_deadline, ==, START - 5 * H);
         g_assert_cmpstr(p->next.series->id, ==, "b");
@@ -160,7 +160,7 @@ static void test_weekly_deadlines(void)
 
         /* Both sessions' reminders missed by a long sleep: one each, ordered by instant. */
         g_autoptr(State) none = state_new();
-        g_autoptr(Plan) q = planner_plan(s, none, NULL, START - H);
+        g_autoptr(Plan) q = planner_plan(s, none, START - H);
         g_assert_cmpuint(q->due->len, ==, 2);
         g_assert_cmpstr(due_at(q, 0)->occ.series->id, ==, "b");
         g_assert_cmpstr(due_at(q, 1)->occ.series->id, ==, "a");
@@ -172,26 +172,25 @@ static void test_snooze(void)
         g_autoptr(Schedule) s = load(ONE);
         g_autoptr(State) st = state_new();
         state_mark(st, "therapy", START, START - 2 * H);
-        g_autoptr(GArray) z = g_array_new(FALSE, FALSE, sizeof(Snooze));
-        Snooze one = { .series_id = (char *)"therapy", .session_start = START,
-                       .at = START - 90 * 60 };
-        g_array_append_val(z, one);
+        state_set_snooze(st, "therapy", START, START - 90 * 60);
 
-        g_autoptr(Plan) wait = planner_plan(s, st, z, START - 100 * 60);
+        g_autoptr(Plan) wait = planner_plan(s, st, START - 100 * 60);
         g_assert_cmpuint(wait->due->len, ==, 0);
         g_assert_cmpint(wait->next_deadline, ==, START - 90 * 60);
 
-        g_autoptr(Plan) fire = planner_plan(s, st, z, START - 90 * 60);
+        g_autoptr(Plan) fire = planner_plan(s, st, START - 90 * 60);
         g_assert_cmpuint(fire->due->len, ==, 1);
         g_assert_true(due_at(fire, 0)->snooze);
         g_assert_false(due_at(fire, 0)->is_last); /* the 1 h reminder is still ahead */
 
-        g_autoptr(Plan) started = planner_plan(s, st, z, START);
+        g_autoptr(Plan) started = planner_plan(s, st, START);
         g_assert_cmpuint(started->due->len, ==, 0);
 
         /* A snooze of an occurrence that is no longer in the schedule is ignored. */
-        g_array_index(z, Snooze, 0).session_start = START + 60;
-        g_autoptr(Plan) gone = planner_plan(s, st, z, START - 90 * 60);
+        g_autoptr(State) moved = state_new();
+        state_mark(moved, "therapy", START, START - 2 * H);
+        state_set_snooze(moved, "therapy", START + 60, START - 90 * 60);
+        g_autoptr(Plan) gone = planner_plan(s, moved, START - 90 * 60);
         g_assert_cmpuint(gone->due->len, ==, 0);
 }
 
@@ -228,7 +227,7 @@ static void test_many_series(void)
         g_string_free(text, TRUE);
         g_autoptr(State) st = state_new();
         gint64 t0 = g_get_monotonic_time();
-        g_autoptr(Plan) p = planner_plan(s, st, NULL, START);
+        g_autoptr(Plan) p = planner_plan(s, st, START);
         gint64 us = g_get_monotonic_time() - t0;
         g_test_message("planning 1000 weekly series took %" G_GINT64_FORMAT " us", us);
         g_assert_true(p->has_next);

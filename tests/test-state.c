@@ -29,7 +29,14 @@ static void test_parse_bad(void)
 {
         static const char *const bad[] = {
                 "",                                   /* no header */
-                "nudge-state 2\n",                    /* unknown version */
+                "nudge-state 3\n",                    /* unknown version */
+                "nudge-state 2\nx\t1\t2\n",          /* version 2 has five fields */
+                "nudge-state 2\nx\t1\t2\t3\t4\t5\n",  /* a field too many */
+                "nudge-state 2\nx\t1\t2\t-1\t-\n",    /* a negative notification id */
+                "nudge-state 2\nx\t1\t2\t4294967296\t-\n", /* an id past 32 bits */
+                "nudge-state 2\nx\t-\t2\t0\t-\n",     /* no start */
+                "nudge-state 2\nx\t1\t2\t0\t-\nx\t1\t3\t0\t-\n", /* one occurrence twice */
+                "nudge-state 1\nx\t1\t-\n",           /* "-" is not a version 1 value */
                 "nudge-state 1",                      /* cut before the newline */
                 "nudge-state 1\nx\t1\t2",             /* last line cut */
                 "nudge-state 1\nx\t1\n",              /* a field missing */
@@ -67,13 +74,42 @@ static void test_mark_and_format(void)
         state_mark(st, "a", 100, 90);
         g_assert_cmpint(state_sent_upto(st, "a", 100), ==, 90);
         g_autofree char *text = state_format(st);
-        g_assert_cmpstr(text, ==, "nudge-state 1\na\t100\t90\nb\t200\t150\n");
+        g_assert_cmpstr(text, ==, "nudge-state 2\na\t100\t90\t0\t-\nb\t200\t150\t0\t-\n");
 
         int err = 0;
         g_autoptr(State) back = state_parse_buf(text, strlen(text), &err);
         g_assert_nonnull(back);
         g_autofree char *again = state_format(back);
         g_assert_cmpstr(again, ==, text);
+}
+
+/* The notification id and the snooze survive the file; a version 1 file still reads. */
+static void test_ids_and_snoozes(void)
+{
+        g_autoptr(State) st = state_new();
+        state_mark(st, "a", 100, 50);
+        state_set_notification(st, "a", 100, 4000000000u);
+        state_set_snooze(st, "c", 300, 250); /* snoozed before any record: one is made */
+        state_set_snooze(st, "d", 400, INT64_MIN); /* clearing nothing makes nothing */
+        g_assert_cmpuint(state_size(st), ==, 2);
+        g_autofree char *text = state_format(st);
+        g_assert_cmpstr(text, ==, "nudge-state 2\na\t100\t50\t4000000000\t-\n"
+                                  "c\t300\t-\t0\t250\n");
+        int err = 0;
+        g_autoptr(State) back = state_parse_buf(text, strlen(text), &err);
+        g_assert_nonnull(back);
+        g_assert_cmpuint(state_notification(back, "a", 100), ==, 4000000000u);
+        g_assert_cmpint(state_snooze_at(back, "c", 300), ==, 250);
+        g_assert_cmpint(state_sent_upto(back, "c", 300), ==, INT64_MIN);
+        g_assert_cmpint(state_snooze_at(back, "a", 100), ==, INT64_MIN);
+        state_set_snooze(back, "c", 300, INT64_MIN);
+        g_assert_cmpint(state_snooze_at(back, "c", 300), ==, INT64_MIN);
+
+        const char v1[] = "nudge-state 1\na\t100\t90\n";
+        g_autoptr(State) old = state_parse_buf(v1, strlen(v1), &err);
+        g_assert_nonnull(old);
+        g_assert_cmpint(state_sent_upto(old, "a", 100), ==, 90);
+        g_assert_cmpuint(state_notification(old, "a", 100), ==, 0);
 }
 
 static void test_prune(void)
@@ -180,6 +216,7 @@ int main(int argc, char **argv)
         g_test_add_func("/state/parse-good", test_parse_good);
         g_test_add_func("/state/parse-bad", test_parse_bad);
         g_test_add_func("/state/mark-format", test_mark_and_format);
+        g_test_add_func("/state/ids-and-snoozes", test_ids_and_snoozes);
         g_test_add_func("/state/prune", test_prune);
         g_test_add_func("/state/save-load", test_save_load);
         g_test_add_func("/state/load-missing", test_load_missing);

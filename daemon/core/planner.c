@@ -133,31 +133,39 @@ bool planner_find_occurrence(const Schedule *schedule, const char *series_id,
         return f.found;
 }
 
-static void plan_snooze(const Schedule *schedule, const Snooze *z, const State *sent,
-                        int64_t now, Plan *p)
+typedef struct {
+        const Schedule *schedule;
+        const State *sent;
+        int64_t now;
+        Plan *plan;
+} SnoozeCtx;
+
+static void plan_snooze(const char *series_id, int64_t session_start, int64_t at,
+                        void *userdata)
 {
+        SnoozeCtx *c = userdata;
         Occurrence o;
-        if (now >= z->session_start ||
-            !planner_find_occurrence(schedule, z->series_id, z->session_start, &o))
+        if (c->now >= session_start ||
+            !planner_find_occurrence(c->schedule, series_id, session_start, &o))
                 return; /* the caller drops snoozes whose session started or vanished */
-        if (z->at > now) {
-                consider_deadline(p, now, z->at);
+        if (at > c->now) {
+                consider_deadline(c->plan, c->now, at);
                 return;
         }
-        int64_t upto = state_sent_upto(sent, o.series->id, o.start);
+        int64_t upto = state_sent_upto(c->sent, o.series->id, o.start);
         bool later_left = false;
         for (size_t i = 0; i < o.n_reminders; i++)
-                if (o.reminders[i] > MAX(upto, now))
+                if (o.reminders[i] > MAX(upto, c->now))
                         later_left = true;
         DueReminder d = {
                 .occ = o,
-                .instant = z->at,
+                .instant = at,
                 .n_collapsed = 1,
-                .late = now >= z->at + PLANNER_LATE_AFTER,
+                .late = c->now >= at + PLANNER_LATE_AFTER,
                 .is_last = !later_left,
                 .snooze = true,
         };
-        g_array_append_val(p->due, d);
+        g_array_append_val(c->plan->due, d);
 }
 
 static gint cmp_due(gconstpointer a, gconstpointer b)
@@ -168,8 +176,7 @@ static gint cmp_due(gconstpointer a, gconstpointer b)
         return strcmp(x->occ.series->id, y->occ.series->id);
 }
 
-Plan *planner_plan(const Schedule *schedule, const State *sent, const GArray *snoozes,
-                   int64_t now)
+Plan *planner_plan(const Schedule *schedule, const State *sent, int64_t now)
 {
         Plan *p = g_new0(Plan, 1);
         p->due = g_array_new(FALSE, FALSE, sizeof(DueReminder));
@@ -181,8 +188,8 @@ Plan *planner_plan(const Schedule *schedule, const State *sent, const GArray *sn
         for (size_t i = 0; i < schedule->n_series; i++)
                 series_expand(&schedule->series[i], now - PLANNER_START_GRACE + 1,
                               now + PLANNER_HORIZON, plan_occurrence, &c);
-        for (guint i = 0; snoozes && i < snoozes->len; i++)
-                plan_snooze(schedule, &g_array_index(snoozes, Snooze, i), sent, now, p);
+        SnoozeCtx z = { .schedule = schedule, .sent = sent, .now = now, .plan = p };
+        state_foreach_snooze(sent, plan_snooze, &z);
         g_array_sort(p->due, cmp_due);
         return p;
 }

@@ -14,20 +14,13 @@
 /* A reminder sent this many seconds or more after its instant counts as late. */
 #define PLANNER_LATE_AFTER 10
 
-/* A person asked to be reminded again of an occurrence at `at`. */
-typedef struct {
-        char *series_id;
-        int64_t session_start;
-        int64_t at;
-} Snooze;
-
 typedef struct {
         Occurrence occ;       /* occ.series points into the Schedule given to planner_plan */
         int64_t instant;      /* the reminder to send: the latest one that passed unsent */
         unsigned n_collapsed; /* how many passed, unsent reminders it stands for (>= 1) */
         bool late;            /* now >= instant + PLANNER_LATE_AFTER */
         bool is_last;         /* no reminder of this occurrence comes after it */
-        bool snooze;          /* from a Snooze, not from the schedule; never recorded */
+        bool snooze;          /* from a snooze in the record, not from the schedule */
 } DueReminder;
 
 typedef struct {
@@ -38,13 +31,12 @@ typedef struct {
         int64_t next_reminder; /* its next reminder still to send, INT64_MIN = none left */
 } Plan;
 
-/* Decide at `now`. `snoozes` (of Snooze) may be NULL. A reminder is due when its instant
- * is at or before `now`, it is not recorded in `sent`, and its session can still be
- * reached (planner_deliver_until). Several due reminders of one occurrence give one
- * DueReminder. The deadline covers future reminders, snoozes, and the start of the next
- * session (so that the status can move on). */
-Plan *planner_plan(const Schedule *schedule, const State *sent, const GArray *snoozes,
-                   int64_t now);
+/* Decide at `now`. A reminder is due when its instant is at or before `now`, it is not
+ * recorded in `sent`, and its session can still be reached (planner_deliver_until); a
+ * snooze recorded in `sent` is due at its instant, while its session has not started.
+ * Several due reminders of one occurrence give one DueReminder. The deadline covers future
+ * reminders, snoozes, and the start of the next session (so that the status can move on). */
+Plan *planner_plan(const Schedule *schedule, const State *sent, int64_t now);
 void plan_free(Plan *p);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(Plan, plan_free)
 

@@ -13,12 +13,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define STATE_HEADER "nudge-state 1"
+#define STATE_HEADER_V1 "nudge-state 1"
+#define STATE_HEADER "nudge-state 2"
 #define STATE_MAX_ID 256      /* longer than any section name the config accepts */
 #define STATE_MAX_SIZE (8 << 20)
 
+typedef struct {
+        int64_t sent_upto;     /* INT64_MIN: no reminder sent yet */
+        uint32_t notification; /* the server's id of the last one shown, 0 = none known */
+        int64_t snooze_at;     /* INT64_MIN: not snoozed */
+} Entry;
+
 struct State {
-        GHashTable *map; /* "ID\tSTART" -> int64_t* sent-up-to */
+        GHashTable *map; /* "ID\tSTART" -> Entry */
 };
 
 static char *key_of(const char *series_id, int64_t session_start)
@@ -41,31 +48,94 @@ void state_free(State *st)
         g_free(st);
 }
 
-int64_t state_sent_upto(const State *st, const char *series_id, int64_t session_start)
+static const Entry *lookup(const State *st, const char *series_id, int64_t session_start)
 {
         g_autofree char *key = key_of(series_id, session_start);
-        const int64_t *v = g_hash_table_lookup(st->map, key);
-        return v ? *v : INT64_MIN;
+        return g_hash_table_lookup(st->map, key);
+}
+
+static Entry *entry(State *st, const char *series_id, int64_t session_start)
+{
+        g_autofree char *key = key_of(series_id, session_start);
+        Entry *e = g_hash_table_lookup(st->map, key);
+        if (!e) {
+                e = g_new(Entry, 1);
+                *e = (Entry){ .sent_upto = INT64_MIN, .snooze_at = INT64_MIN };
+                g_hash_table_insert(st->map, g_steal_pointer(&key), e);
+        }
+        return e;
+}
+
+int64_t state_sent_upto(const State *st, const char *series_id, int64_t session_start)
+{
+        const Entry *e = lookup(st, series_id, session_start);
+        return e ? e->sent_upto : INT64_MIN;
 }
 
 void state_mark(State *st, const char *series_id, int64_t session_start, int64_t instant)
 {
-        g_autofree char *key = key_of(series_id, session_start);
-        int64_t *v = g_hash_table_lookup(st->map, key);
-        if (v) {
-                if (instant > *v)
-                        *v = instant;
+        Entry *e = entry(st, series_id, session_start);
+        if (instant > e->sent_upto)
+                e->sent_upto = instant;
+}
+
+uint32_t state_notification(const State *st, const char *series_id, int64_t session_start)
+{
+        const Entry *e = lookup(st, series_id, session_start);
+        return e ? e->notification : 0;
+}
+
+void state_set_notification(State *st, const char *series_id, int64_t session_start,
+                            uint32_t id)
+{
+        entry(st, series_id, session_start)->notification = id;
+}
+
+int64_t state_snooze_at(const State *st, const char *series_id, int64_t session_start)
+{
+        const Entry *e = lookup(st, series_id, session_start);
+        return e ? e->snooze_at : INT64_MIN;
+}
+
+void state_set_snooze(State *st, const char *series_id, int64_t session_start, int64_t at)
+{
+        if (at == INT64_MIN && !lookup(st, series_id, session_start))
                 return;
-        }
-        v = g_new(int64_t, 1);
-        *v = instant;
-        g_hash_table_insert(st->map, g_steal_pointer(&key), v);
+        entry(st, series_id, session_start)->snooze_at = at;
 }
 
 static int64_t key_start(const char *key)
 {
         const char *tab = strrchr(key, '\t');
         return tab ? g_ascii_strtoll(tab + 1, NULL, 10) : INT64_MIN;
+}
+
+static gint cmp_str(gconstpointer a, gconstpointer b)
+{
+        return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The keys in order, so that what is derived from them (the file, the snoozes) does not
+ * depend on the hash table's order. */
+static gpointer *sorted_keys(const State *st, guint *n)
+{
+        gpointer *keys = g_hash_table_get_keys_as_array(st->map, n);
+        qsort(keys, *n, sizeof *keys, cmp_str);
+        return keys;
+}
+
+void state_foreach_snooze(const State *st, StateSnoozeFn fn, void *userdata)
+{
+        guint n = 0;
+        g_autofree gpointer *keys = sorted_keys(st, &n);
+        for (guint i = 0; i < n; i++) {
+                const Entry *e = g_hash_table_lookup(st->map, keys[i]);
+                if (e->snooze_at == INT64_MIN)
+                        continue;
+                const char *key = keys[i];
+                g_autofree char *id = g_strndup(key, (size_t)(strrchr(key, '\t') - key));
+                fn(id, key_start(key), e->snooze_at, userdata);
+        }
 }
 
 static gboolean older_than(gpointer key, gpointer value, gpointer before)
@@ -83,14 +153,19 @@ size_t state_size(const State *st)
         return g_hash_table_size(st->map);
 }
 
-/* Strict decimal: optional '-', digits, no overflow, nothing else. */
-static bool parse_i64(const char *s, size_t len, int64_t *out)
+/* Strict decimal: optional '-', digits, no overflow, nothing else; "-" alone is `none`
+ * where `none` is allowed (not INT64_MAX: INT64_MIN itself). */
+static bool parse_i64(const char *s, size_t len, int64_t none, int64_t *out)
 {
         char buf[24];
         if (len == 0 || len >= sizeof buf)
                 return false;
         memcpy(buf, s, len);
         buf[len] = '\0';
+        if (none != INT64_MAX && strcmp(buf, "-") == 0) {
+                *out = none;
+                return true;
+        }
         size_t i = buf[0] == '-' ? 1 : 0;
         if (buf[i] == '\0')
                 return false;
@@ -100,7 +175,7 @@ static bool parse_i64(const char *s, size_t len, int64_t *out)
         errno = 0;
         char *end = NULL;
         long long v = strtoll(buf, &end, 10);
-        if (errno != 0 || *end != '\0')
+        if (errno != 0 || *end != '\0' || v == INT64_MIN)
                 return false;
         *out = v;
         return true;
@@ -118,11 +193,51 @@ static bool valid_id(const char *s, size_t len)
         return true;
 }
 
+/* Splits a line into exactly `want` tab-separated fields. */
+static bool split_fields(const char *line, size_t n, const char **f, size_t *len, int want)
+{
+        int k = 0;
+        const char *p = line, *end = line + n;
+        while (k < want) {
+                const char *tab = memchr(p, '\t', (size_t)(end - p));
+                const char *stop = tab ? tab : end;
+                f[k] = p;
+                len[k++] = (size_t)(stop - p);
+                if (!tab)
+                        break;
+                p = tab + 1;
+        }
+        return k == want && f[want - 1] + len[want - 1] == end;
+}
+
+/* One record: version 1 has ID, START, SENT_UPTO; version 2 adds NOTIFICATION and
+ * SNOOZE_AT. */
+static bool parse_record(State *st, const char *line, size_t n, int version)
+{
+        const char *f[5];
+        size_t len[5];
+        int want = version == 1 ? 3 : 5;
+        int64_t start, upto, id = 0, snooze = INT64_MIN;
+        if (!split_fields(line, n, f, len, want) || !valid_id(f[0], len[0]) ||
+            !parse_i64(f[1], len[1], INT64_MAX, &start) ||
+            !parse_i64(f[2], len[2], version == 1 ? INT64_MAX : INT64_MIN, &upto))
+                return false;
+        if (version == 2 && (!parse_i64(f[3], len[3], INT64_MAX, &id) || id < 0 ||
+                             id > UINT32_MAX || !parse_i64(f[4], len[4], INT64_MIN, &snooze)))
+                return false;
+        g_autofree char *sid = g_strndup(f[0], len[0]);
+        if (lookup(st, sid, start))
+                return false; /* one record per occurrence */
+        Entry *e = entry(st, sid, start);
+        *e = (Entry){ .sent_upto = upto, .notification = (uint32_t)id, .snooze_at = snooze };
+        return true;
+}
+
 State *state_parse_buf(const char *buf, size_t len, int *error_out)
 {
         g_autoptr(State) st = state_new();
         size_t pos = 0;
-        bool header = false;
+        int version = 0;
 
         while (pos < len) {
                 const char *line = buf + pos;
@@ -131,27 +246,20 @@ State *state_parse_buf(const char *buf, size_t len, int *error_out)
                         goto bad; /* every line ends with a newline: a cut file is damaged */
                 size_t n = (size_t)(nl - line);
                 pos += n + 1;
-                if (!header) {
-                        if (n != strlen(STATE_HEADER) || memcmp(line, STATE_HEADER, n) != 0)
+                if (version == 0) {
+                        if (n == strlen(STATE_HEADER) && memcmp(line, STATE_HEADER, n) == 0)
+                                version = 2;
+                        else if (n == strlen(STATE_HEADER_V1) &&
+                                 memcmp(line, STATE_HEADER_V1, n) == 0)
+                                version = 1;
+                        else
                                 goto bad;
-                        header = true;
                         continue;
                 }
-                const char *t1 = memchr(line, '\t', n);
-                if (!t1)
+                if (!parse_record(st, line, n, version))
                         goto bad;
-                const char *t2 = memchr(t1 + 1, '\t', (size_t)(line + n - (t1 + 1)));
-                if (!t2)
-                        goto bad;
-                int64_t start, upto;
-                if (!valid_id(line, (size_t)(t1 - line)) ||
-                    !parse_i64(t1 + 1, (size_t)(t2 - t1 - 1), &start) ||
-                    !parse_i64(t2 + 1, (size_t)(line + n - t2 - 1), &upto))
-                        goto bad;
-                g_autofree char *id = g_strndup(line, (size_t)(t1 - line));
-                state_mark(st, id, start, upto);
         }
-        if (!header)
+        if (version == 0)
                 goto bad;
         return g_steal_pointer(&st);
 bad:
@@ -160,20 +268,26 @@ bad:
         return NULL;
 }
 
-static gint cmp_str(gconstpointer a, gconstpointer b)
+static void append_i64(GString *out, int64_t v)
 {
-        return strcmp(*(char *const *)a, *(char *const *)b);
+        if (v == INT64_MIN)
+                g_string_append(out, "\t-");
+        else
+                g_string_append_printf(out, "\t%" PRId64, v);
 }
 
 char *state_format(const State *st)
 {
         GString *out = g_string_new(STATE_HEADER "\n");
         guint n = 0;
-        g_autofree gpointer *keys = g_hash_table_get_keys_as_array(st->map, &n);
-        qsort(keys, n, sizeof *keys, cmp_str);
+        g_autofree gpointer *keys = sorted_keys(st, &n);
         for (guint i = 0; i < n; i++) {
-                const int64_t *v = g_hash_table_lookup(st->map, keys[i]);
-                g_string_append_printf(out, "%s\t%" PRId64 "\n", (const char *)keys[i], *v);
+                const Entry *e = g_hash_table_lookup(st->map, keys[i]);
+                g_string_append(out, keys[i]);
+                append_i64(out, e->sent_upto);
+                g_string_append_printf(out, "\t%" PRIu32, e->notification);
+                append_i64(out, e->snooze_at);
+                g_string_append_c(out, '\n');
         }
         return g_string_free(out, FALSE);
 }

@@ -25,10 +25,27 @@ void state_mark(State *st, const char *series_id, int64_t session_start, int64_t
 /* Forgets occurrences that started before `before` (they never need a reminder again).
  * Returns how many were removed. */
 size_t state_prune(State *st, int64_t before);
+
+/* The server's id of the notification last shown for the occurrence (0: none known), so
+ * that the next one replaces it: one notification per session on screen, also across a
+ * restart. */
+uint32_t state_notification(const State *st, const char *series_id, int64_t session_start);
+void state_set_notification(State *st, const char *series_id, int64_t session_start,
+                            uint32_t id);
+/* A snooze of the occurrence until `at` (INT64_MIN: none), kept with the record so that it
+ * survives a restart. */
+int64_t state_snooze_at(const State *st, const char *series_id, int64_t session_start);
+void state_set_snooze(State *st, const char *series_id, int64_t session_start, int64_t at);
+typedef void (*StateSnoozeFn)(const char *series_id, int64_t session_start, int64_t at,
+                              void *userdata);
+/* Each snooze, in a fixed order (series id, then start). */
+void state_foreach_snooze(const State *st, StateSnoozeFn fn, void *userdata);
 size_t state_size(const State *st);
 
-/* The file format, one record per line after a "nudge-state 1" header:
- *   SERIES_ID <TAB> SESSION_START <TAB> SENT_UPTO    (decimal Unix seconds)
+/* The file format, one record per line after a "nudge-state 2" header:
+ *   SERIES_ID <TAB> SESSION_START <TAB> SENT_UPTO <TAB> NOTIFICATION <TAB> SNOOZE_AT
+ * (decimal Unix seconds; SENT_UPTO and SNOOZE_AT are "-" for none; NOTIFICATION is the
+ * server's id, 0 for none). A "nudge-state 1" file (the first three fields) still reads.
  * Pure parse of a file held in memory: returns a new State, or NULL with -EBADMSG in
  * *error_out for anything that is not exactly that (no partial trust in a damaged file). */
 State *state_parse_buf(const char *buf, size_t len, int *error_out);

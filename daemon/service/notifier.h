@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* Sending reminders: an interface with a libnotify backend (the desktop) and a plain one
- * (stdout) for --dry-run and tests. Sending is asynchronous: a notification server that
- * hangs must never freeze the caller's main loop. */
+/* Sending reminders: an interface with a libnotify backend (the desktop), a plain one
+ * (stdout) for --dry-run and tests, and room for others (the service simulation's).
+ * Sending is asynchronous: a notification server that hangs must never freeze the caller's
+ * main loop. Results and the person's actions come back through NotifierEvents. */
 #pragma once
 #include <gio/gio.h>
 #include <stdbool.h>
@@ -14,33 +15,58 @@ typedef struct {
         const char *series_id;
         int64_t session_start; /* identifies the occurrence with series_id */
         int64_t session_end;
+        int64_t instant;       /* the reminder (or snooze) instant this notice is for */
+        bool snooze;           /* a snoozed reminder coming back */
         const char *summary;
         const char *body;
         const char *notes_path; /* the notes file of this occurrence (may not exist yet) */
         const char *title;      /* session title, for the notes template (NULL with privacy) */
+        uint32_t replaces_id;   /* the server's id of a notification this one replaces, or 0 */
+        bool offer_snooze;      /* a Snooze button makes sense (time is left before the start) */
 } Notice;
 
-/* Events that come back from a shown notification (user actions). */
+/* How a send ended. `id` is the server's id of the notification (0 when unknown, as with
+ * the stdout backend); `error` is set when !ok and lives only during the callback. */
 typedef struct {
-        /* The person asked to be reminded again later. */
-        void (*snooze)(const char *series_id, int64_t session_start, void *userdata);
+        bool ok;
+        uint32_t id;
+        const char *error;
+} NotifierResult;
+
+typedef struct {
+        /* The send with this ticket ended. Never called after notifier_free(). */
+        void (*sent)(void *userdata, uint64_t ticket, const NotifierResult *result);
+        /* The person asked to be reminded of that occurrence again later. */
+        void (*snooze)(void *userdata, const char *series_id, int64_t session_start);
         void *userdata;
 } NotifierEvents;
 
 typedef struct Notifier Notifier;
 
+/* A backend: `send` starts showing the notice (copy what you keep) and reports later with
+ * notifier_report(), from the main loop, never from inside `send`; `destroy` frees the
+ * backend (no report may follow). */
+typedef struct {
+        void (*send)(Notifier *n, const Notice *notice, uint64_t ticket);
+        void (*destroy)(Notifier *n);
+} NotifierOps;
+
+/* The part every backend starts with. */
+struct Notifier {
+        const NotifierOps *ops;
+        NotifierEvents events;
+};
+
 /* The desktop backend; never fails to construct (the server may come later). */
 Notifier *notifier_new_libnotify(const NotifierEvents *events);
-/* Prints each notice to `out` as one line; always succeeds at once. */
-Notifier *notifier_new_stdout(FILE *out);
+/* Prints each notice to `out` as one line; every send succeeds. */
+Notifier *notifier_new_stdout(FILE *out, const NotifierEvents *events);
 void notifier_free(Notifier *n);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(Notifier, notifier_free)
 
-/* Show `notice` (copied). `callback` runs from the main loop when the server accepted it
- * or it failed (no server, no bus, time-out). */
-void notifier_send_async(Notifier *n, const Notice *notice, GCancellable *cancellable,
-                         GAsyncReadyCallback callback, gpointer userdata);
-bool notifier_send_finish(Notifier *n, GAsyncResult *result, GError **error);
+void notifier_send(Notifier *n, const Notice *notice, uint64_t ticket);
+/* For backends: hand a result to the events. */
+void notifier_report(Notifier *n, uint64_t ticket, const NotifierResult *result);
 
 /* How long Snooze waits: 10 minutes. The environment variable NUDGE_TEST_SNOOZE_SECONDS
  * (1..600) shortens it; it exists for tests only and is not a setting. */

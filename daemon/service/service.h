@@ -9,12 +9,6 @@
 #include "schedule.h"
 #include "tz.h"
 
-/* The D-Bus name, object and interface through which `systemctl reload` (ExecReload=,
- * via busctl) asks for a reload and waits until it is done. */
-#define SERVICE_BUS_NAME "org.nudge.Daemon"
-#define SERVICE_BUS_PATH "/org/nudge/Daemon"
-#define SERVICE_BUS_INTERFACE "org.nudge.Daemon1"
-
 typedef struct {
         const char *config_path; /* the schedule file to follow */
         const char *state_path;  /* the sent-reminder record; NULL = in memory only */

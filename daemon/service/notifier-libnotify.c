@@ -1,0 +1,346 @@
+/* SPDX-License-Identifier: MIT */
+/* The desktop backend of the notifier: libnotify, its blocking calls kept in a worker
+ * thread, its actions and results handled on the main loop. */
+#include "config.h"
+
+#include <errno.h>
+#include <libnotify/notify.h>
+#include <string.h>
+
+#include "log.h"
+#include "notifier.h"
+#include "opener.h"
+
+#define APP_NAME "nudge"
+#define DESKTOP_ENTRY "nudge" /* nudge.desktop, installed with NoDisplay=true */
+#define ICON "nudge"
+/* A vendor category ("x-vendor.name" in the specification) that a person can match in
+ * their notification server's rules; it never changes. */
+#define CATEGORY "x-nudge.reminder"
+
+typedef struct {
+        Notifier base;
+        int refs; /* the owner's, plus one per send in flight: touched on the main thread only */
+        bool freed;
+        GHashTable *shown; /* Shown* -> itself: notifications whose actions may still come */
+} LibnotifyNotifier;
+
+/* One notification, from the moment it is sent until the server closes or replaces it. */
+typedef struct {
+        LibnotifyNotifier *notifier;
+        char *series_id, *summary, *body, *notes_path, *title;
+        int64_t session_start;
+        uint32_t replaces_id;
+        bool offer_snooze;
+        uint32_t id;            /* the server's, once shown */
+        bool closed_early;      /* closed before the show's result reached the loop */
+        NotifyNotification *nn; /* kept referenced: libnotify drops actions of a freed one */
+        gulong closed_handler;
+} Shown;
+
+/* libnotify keeps process-wide state (its D-Bus proxy, the server's version, a list of live
+ * notifications) without locks: its objects are made, shown, closed and finalized only in
+ * workers holding this lock, one at a time. */
+static GMutex libnotify_lock;
+
+static void release_in_thread(GTask *task, gpointer source, gpointer task_data,
+                              GCancellable *cancellable)
+{
+        g_mutex_lock(&libnotify_lock);
+        g_object_unref(task_data);
+        g_mutex_unlock(&libnotify_lock);
+        g_task_return_boolean(task, TRUE);
+}
+
+/* Drops our reference in a worker: finalizing may touch libnotify's globals (and, with no
+ * proxy left, even build one synchronously), which must not happen on the main loop nor
+ * beside a worker that is showing another notification. */
+static void release_notification(NotifyNotification *nn)
+{
+        GTask *task = g_task_new(NULL, NULL, NULL, NULL);
+        g_task_set_task_data(task, nn, NULL);
+        g_task_run_in_thread(task, release_in_thread);
+        g_object_unref(task);
+}
+
+static LibnotifyNotifier *ln_ref(LibnotifyNotifier *n)
+{
+        n->refs++;
+        return n;
+}
+
+static void ln_unref(LibnotifyNotifier *n)
+{
+        if (!n || --n->refs > 0)
+                return;
+        g_hash_table_destroy(n->shown);
+        g_free(n);
+}
+
+static void shown_free(Shown *sh)
+{
+        if (!sh)
+                return;
+        if (sh->nn) {
+                if (sh->closed_handler)
+                        g_signal_handler_disconnect(sh->nn, sh->closed_handler);
+                /* No action may reach the data we are about to free. */
+                notify_notification_clear_actions(sh->nn);
+                release_notification(sh->nn);
+        }
+        g_free(sh->series_id);
+        g_free(sh->summary);
+        g_free(sh->body);
+        g_free(sh->notes_path);
+        g_free(sh->title);
+        g_free(sh);
+}
+
+static Shown *find_shown(LibnotifyNotifier *n, uint32_t id)
+{
+        GHashTableIter it;
+        gpointer k;
+        g_hash_table_iter_init(&it, n->shown);
+        while (id && g_hash_table_iter_next(&it, &k, NULL))
+                if (((Shown *)k)->id == id)
+                        return k;
+        return NULL;
+}
+
+/* ---- the person's actions and the server's signals (main loop) ---------------------- */
+
+static void on_action(NotifyNotification *nn, char *action, gpointer userdata)
+{
+        Shown *sh = userdata;
+        LibnotifyNotifier *n = sh->notifier;
+
+        if (n->freed)
+                return;
+        if (g_str_equal(action, "snooze")) {
+                if (n->base.events.snooze)
+                        n->base.events.snooze(n->base.events.userdata, sh->series_id,
+                                              sh->session_start);
+                return;
+        }
+        /* "default" (a click on the notification) and "notes": the same thing. */
+        int r = opener_open_notes(sh->notes_path, sh->title, sh->session_start);
+        if (r == -EROFS || r == -EACCES) {
+                g_autofree char *dir = g_path_get_dirname(sh->notes_path);
+                /* nudged's sandbox makes home read-only but for the default notes folder. */
+                log_warning("Cannot create the notes file %s: %s. If nudged runs sandboxed, "
+                            "let it write there: systemctl --user edit nudged, then add "
+                            "[Service] ReadWritePaths=%s",
+                            sh->notes_path, g_strerror(-r), dir);
+        } else if (r < 0) {
+                log_warning("Cannot create the notes file %s: %s", sh->notes_path,
+                            g_strerror(-r));
+        }
+}
+
+static gboolean forget_shown(gpointer userdata)
+{
+        Shown *sh = userdata;
+        LibnotifyNotifier *n = sh->notifier;
+        shown_free(sh);
+        ln_unref(n);
+        return G_SOURCE_REMOVE;
+}
+
+static void on_closed(NotifyNotification *nn, gpointer userdata)
+{
+        Shown *sh = userdata;
+        /* The server may close a notification before the result of showing it reaches us:
+         * then on_shown forgets it. */
+        if (!g_hash_table_steal(sh->notifier->shown, sh)) {
+                sh->closed_early = true;
+                return;
+        }
+        /* Freed from an idle callback, not inside the signal: dropping the last reference
+         * there would finalize the object while it is still emitting. */
+        g_signal_handler_disconnect(nn, sh->closed_handler);
+        sh->closed_handler = 0;
+        ln_ref(sh->notifier);
+        g_idle_add(forget_shown, sh);
+}
+
+/* ---- showing (worker thread) -------------------------------------------------------- */
+
+static bool has_cap(GList *caps, const char *cap)
+{
+        for (GList *l = caps; l; l = l->next)
+                if (g_str_equal(l->data, cap))
+                        return true;
+        return false;
+}
+
+/* The text shown where the server offers no buttons: the notes file, named. With privacy
+ * the file name (which holds the session's id) stays off the screen too. */
+static char *body_without_actions(const Shown *sh)
+{
+        const char *body = sh->body ? sh->body : "";
+        const char *sep = body[0] ? "\n\n" : "";
+        if (!sh->title)
+                return g_strdup_printf("%s%sYour notes: nudge note --edit", body, sep);
+        return g_strdup_printf("%s%sYour notes: %s", body, sep, sh->notes_path);
+}
+
+static NotifyNotification *build(Shown *sh)
+{
+        GList *caps = notify_get_server_caps();
+        bool actions = has_cap(caps, "actions");
+        bool markup = has_cap(caps, "body-markup");
+        g_list_free_full(caps, g_free);
+
+        g_autofree char *summary = g_utf8_make_valid(sh->summary ? sh->summary : "", -1);
+        g_autofree char *plain = actions ? g_strdup(sh->body ? sh->body : "")
+                                         : body_without_actions(sh);
+        g_autofree char *valid = g_utf8_make_valid(plain, -1);
+        /* Where the server parses the body as markup, text from the schedule file
+         * ("Dr. <b>Ødegaard</b> & co") must show as written, and a bare '&' would make
+         * some servers drop the body. The summary is never parsed. */
+        g_autofree char *body = markup ? g_markup_escape_text(valid, -1) : g_strdup(valid);
+
+        NotifyNotification *nn = notify_notification_new(summary, body, ICON);
+        if (sh->replaces_id)
+                g_object_set(nn, "id", (gint)sh->replaces_id, NULL);
+        notify_notification_set_hint(nn, "desktop-entry", g_variant_new_string(DESKTOP_ENTRY));
+        notify_notification_set_category(nn, CATEGORY);
+        notify_notification_set_urgency(nn, NOTIFY_URGENCY_NORMAL);
+        if (actions) {
+                notify_notification_add_action(nn, "default", "Write notes", on_action, sh,
+                                               NULL);
+                notify_notification_add_action(nn, "notes", "Write notes", on_action, sh, NULL);
+                if (sh->offer_snooze)
+                        notify_notification_add_action(nn, "snooze", "Snooze", on_action, sh,
+                                                       NULL);
+        }
+        /* Connected before the show: a server may close it at once. */
+        sh->closed_handler = g_signal_connect(nn, "closed", G_CALLBACK(on_closed), sh);
+        return nn;
+}
+
+typedef struct {
+        Shown *sh;
+        NotifyNotification *old; /* the notification replaced, if we still hold it */
+        uint64_t ticket;
+} SendJob;
+
+/* Every call here may block on D-Bus (for 25 s when a server is activatable but never
+ * answers). */
+static void show_in_thread(GTask *task, gpointer source, gpointer task_data,
+                           GCancellable *cancellable)
+{
+        SendJob *job = task_data;
+        Shown *sh = job->sh;
+        GError *error = NULL;
+
+        g_mutex_lock(&libnotify_lock);
+        NotifyNotification *nn = build(sh);
+        bool ok = notify_notification_show(nn, &error);
+        if (ok) {
+                gint id = 0;
+                g_object_get(nn, "id", &id, NULL);
+                sh->id = (uint32_t)id;
+                /* A server that ignores replaces_id shows a second notification: close
+                 * the first ourselves, so the person sees one per session. */
+                if (job->old && sh->id != sh->replaces_id)
+                        notify_notification_close(job->old, NULL);
+        } else {
+                g_signal_handler_disconnect(nn, sh->closed_handler);
+                sh->closed_handler = 0;
+                g_object_unref(nn); /* here, while libnotify's state is ours alone */
+                nn = NULL;
+        }
+        if (job->old)
+                g_object_unref(job->old);
+        job->old = NULL;
+        g_mutex_unlock(&libnotify_lock);
+
+        sh->nn = nn;
+        if (ok)
+                g_task_return_boolean(task, TRUE);
+        else
+                g_task_return_error(task, error);
+}
+
+static void on_shown(GObject *source, GAsyncResult *res, gpointer userdata)
+{
+        SendJob *job = userdata;
+        Shown *sh = job->sh;
+        LibnotifyNotifier *n = sh->notifier;
+        g_autoptr(GError) error = NULL;
+        bool ok = g_task_propagate_boolean(G_TASK(res), &error);
+
+        if (n->freed) {
+                shown_free(sh);
+        } else {
+                NotifierResult r = { .ok = ok, .id = ok ? sh->id : 0,
+                                     .error = error ? error->message : NULL };
+                /* The one it replaced is gone from the screen (replaced by the server, or
+                 * closed by us): forget it. Freeing it disconnects its `closed` handler. */
+                Shown *old = ok ? find_shown(n, sh->replaces_id) : NULL;
+                if (old)
+                        g_hash_table_remove(n->shown, old);
+                if (ok && !sh->closed_early)
+                        g_hash_table_add(n->shown, sh);
+                else
+                        shown_free(sh);
+                notifier_report(&n->base, job->ticket, &r);
+        }
+        g_free(job);
+        ln_unref(n);
+}
+
+static void ln_send(Notifier *base, const Notice *notice, uint64_t ticket)
+{
+        LibnotifyNotifier *n = (LibnotifyNotifier *)base;
+        Shown *sh = g_new0(Shown, 1);
+        sh->notifier = n;
+        sh->series_id = g_strdup(notice->series_id);
+        sh->summary = g_strdup(notice->summary);
+        sh->body = g_strdup(notice->body);
+        sh->notes_path = g_strdup(notice->notes_path);
+        sh->title = g_strdup(notice->title);
+        sh->session_start = notice->session_start;
+        sh->replaces_id = notice->replaces_id;
+        sh->offer_snooze = notice->offer_snooze && n->base.events.snooze != NULL;
+
+        SendJob *job = g_new0(SendJob, 1);
+        job->sh = sh;
+        job->ticket = ticket;
+        Shown *old = find_shown(n, notice->replaces_id);
+        if (old && old->nn)
+                job->old = g_object_ref(old->nn);
+        ln_ref(n);
+        GTask *task = g_task_new(NULL, NULL, on_shown, job);
+        g_task_set_task_data(task, job, NULL);
+        g_task_run_in_thread(task, show_in_thread);
+        g_object_unref(task);
+}
+
+static void ln_destroy(Notifier *base)
+{
+        LibnotifyNotifier *n = (LibnotifyNotifier *)base;
+        n->freed = true;
+        /* Sends in flight keep the struct alive; their results are then dropped. */
+        g_hash_table_remove_all(n->shown);
+        ln_unref(n);
+}
+
+static const NotifierOps libnotify_ops = { ln_send, ln_destroy };
+
+Notifier *notifier_new_libnotify(const NotifierEvents *events)
+{
+        LibnotifyNotifier *n = g_new0(LibnotifyNotifier, 1);
+        n->base.ops = &libnotify_ops;
+        if (events)
+                n->base.events = *events;
+        n->refs = 1;
+        n->shown = g_hash_table_new_full(g_direct_hash, g_direct_equal, (GDestroyNotify)shown_free,
+                                         NULL);
+        /* notify_init only records the name: it does not talk to the bus, so it cannot
+         * block or fail for want of a server. */
+        if (!notify_is_initted())
+                notify_init(APP_NAME);
+        return &n->base;
+}
