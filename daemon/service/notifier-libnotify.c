@@ -205,7 +205,12 @@ static NotifyNotification *build(Shown *sh)
                 g_object_set(nn, "id", (gint)sh->replaces_id, NULL);
         notify_notification_set_hint(nn, "desktop-entry", g_variant_new_string(DESKTOP_ENTRY));
         notify_notification_set_category(nn, CATEGORY);
+        /* Normal urgency: a reminder is no alarm, and servers keep critical ones on top of
+         * everything. It stays until the person acts on it or closes it (servers that
+         * honour timeouts would otherwise drop it after seconds, before it was seen);
+         * GNOME, which ignores timeouts, keeps it in its list. */
         notify_notification_set_urgency(nn, NOTIFY_URGENCY_NORMAL);
+        notify_notification_set_timeout(nn, NOTIFY_EXPIRES_NEVER);
         if (actions) {
                 notify_notification_add_action(nn, "default", "Write notes", on_action, sh,
                                                NULL);
