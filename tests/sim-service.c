@@ -44,7 +44,7 @@ typedef struct {
         int64_t reply_mono;
         char *series_id;
         int64_t start, instant, dispatch_wall, dispatch_mono;
-        bool snooze, offer_snooze;
+        bool snooze, offer_snooze, checkin;
         uint32_t replaces_id;
         int version;
         char *summary;
@@ -60,7 +60,7 @@ typedef struct {
 typedef struct {
         char *series_id;
         int64_t start, instant, dispatch_wall, dispatch_mono;
-        bool snooze, replaced;
+        bool snooze, replaced, checkin;
         int version; /* the schedule in force when it was sent */
         char *summary;
 } Delivery;
@@ -235,6 +235,7 @@ static void sim_send(Notifier *n, const Notice *notice, uint64_t ticket)
         f->instant = notice->instant;
         f->snooze = notice->snooze;
         f->offer_snooze = notice->offer_snooze;
+        f->checkin = notice->checkin;
         f->replaces_id = notice->replaces_id;
         f->dispatch_wall = wall(s);
         f->dispatch_mono = s->mono;
@@ -351,6 +352,7 @@ static void answer(Sim *s, InFlight *f)
                 d->dispatch_wall = f->dispatch_wall;
                 d->dispatch_mono = f->dispatch_mono;
                 d->snooze = f->snooze;
+                d->checkin = f->checkin;
                 d->replaced = replaced;
                 d->version = f->version;
                 d->summary = g_strdup(f->summary);
@@ -649,16 +651,16 @@ static bool covered(const Sim *s, const char *id, int64_t start, int64_t r, int6
         return false;
 }
 
-/* The first stretch after `after_mono` in which the wall clock reaches `lo`, if it is clean
- * and holds [lo, hi]; else NULL. */
+/* The first stretch after `after_mono` in which the wall clock reaches `lo` (or jumps past
+ * it), if it is clean and holds [lo, hi]; else NULL. */
 static const Segment *clean_over(const Sim *s, int64_t after_mono, int64_t lo, int64_t hi)
 {
         for (guint i = 0; i < s->segments->len; i++) {
                 const Segment *g = &g_array_index(s->segments, Segment, i);
-                if (g->to <= after_mono || lo < MAX(g->from, after_mono) + g->offset ||
-                    lo >= g->to + g->offset)
+                if (g->to <= after_mono || g->to + g->offset <= lo)
                         continue;
-                return g->clean && g->to + g->offset > hi ? g : NULL;
+                bool holds = MAX(g->from, after_mono) + g->offset <= lo && g->to + g->offset > hi;
+                return g->clean && holds ? g : NULL;
         }
         return NULL;
 }
@@ -692,6 +694,15 @@ static bool check_occurrence(const Occurrence *o, void *userdata)
                         violation(c->s, "the reminder at %" PRId64 " of %s at %" PRId64
                                   " was late (clean from %" PRId64 " to %" PRId64 ")", r,
                                   o->series->id, o->start, a, b);
+                }
+        }
+        if (o->checkin != INT64_MIN) {
+                int64_t ci = o->checkin, until = planner_checkin_until(o);
+                if (MIN(b, until) - MAX(a, ci) >= RETRY_SLACK) {
+                        c->checked++;
+                        if (!covered(c->s, o->series->id, o->start, ci, INT64_MAX, INT64_MIN))
+                                violation(c->s, "the check-in at %" PRId64 " of %s at %" PRId64
+                                          " was never sent", ci, o->series->id, o->start);
                 }
         }
         return true;
@@ -738,14 +749,20 @@ static void check_deliveries(Sim *s)
         for (guint i = 0; i < s->deliveries->len; i++) {
                 const Delivery *d = g_ptr_array_index(s->deliveries, i);
                 Occurrence o;
-                if (!planner_find_occurrence(s->versions[d->version], d->series_id, d->start, &o))
+                if (!planner_find_occurrence(s->versions[d->version], d->series_id, d->start, &o)) {
                         violation(s, "a reminder for %s at %" PRId64 ", not in the schedule",
                                   d->series_id, d->start);
+                        continue;
+                }
                 if (d->snooze && d->dispatch_wall >= d->start)
                         violation(s, "a snooze of %s came at %" PRId64 ", after the start %" PRId64,
                                   d->series_id, d->dispatch_wall, d->start);
-                if (!d->snooze && (d->dispatch_wall < d->instant ||
-                                   d->dispatch_wall >= planner_deliver_until(d->start, d->instant)))
+                int64_t until = d->checkin ? planner_checkin_until(&o)
+                                           : planner_deliver_until(d->start, d->instant);
+                if (d->checkin && d->instant != o.checkin)
+                        violation(s, "a check-in of %s at %" PRId64 " for the wrong instant",
+                                  d->series_id, d->start);
+                if (!d->snooze && (d->dispatch_wall < d->instant || d->dispatch_wall >= until))
                         violation(s, "the reminder at %" PRId64 " of %s at %" PRId64
                                   " went out at %" PRId64, d->instant, d->series_id, d->start,
                                   d->dispatch_wall);
@@ -756,7 +773,8 @@ static void check_deliveries(Sim *s)
                                 violation(s, "the reminder at %" PRId64 " of %s at %" PRId64
                                           " went out twice", d->instant, d->series_id, d->start);
                 }
-                g_autofree char *when = expected_when(s, d->start, d->dispatch_wall);
+                g_autofree char *when = d->checkin ? NULL
+                                                   : expected_when(s, d->start, d->dispatch_wall);
                 if (when && !strstr(d->summary, when))
                         violation(s, "\"%s\" sent %" PRId64 " s before the start should say \"%s\"",
                                   d->summary, d->start - d->dispatch_wall, when);
@@ -783,7 +801,8 @@ static void check_snoozes(Sim *s, unsigned *checked)
                 bool back = false;
                 for (guint j = 0; j < s->deliveries->len; j++) {
                         const Delivery *d = g_ptr_array_index(s->deliveries, j);
-                        back |= d->snooze && d->start == k->start &&
+                        /* (A reminder due at the same time stands for the snooze.) */
+                        back |= d->start == k->start &&
                                 strcmp(d->series_id, k->series_id) == 0 &&
                                 d->dispatch_wall >= k->due_wall && d->dispatch_wall <= k->due_wall + 5;
                 }
@@ -811,6 +830,13 @@ static bool simulate(uint32_t seed, bool verbose, Totals *t)
                 s.versions[v] = schedfile_parse_buf("sim.ini", s.texts[v], strlen(s.texts[v]),
                                                     s.local, &errors);
                 g_assert_nonnull(s.versions[v]);
+                /* Check-ins on some series (0 to 12 hours after the end). */
+                for (size_t k = 0; k < s.versions[v]->n_series; k++) {
+                        Series *se = &s.versions[v]->series[k];
+                        se->has_checkin = g_rand_double(s.rng) < 0.5;
+                        se->checkin = rnd(&s, 0, 12) * 3600 * (g_rand_boolean(s.rng) ? 1 : 0) +
+                                      rnd(&s, 0, 59) * 60;
+                }
         }
         s.offset = T0;
         s.deadline = INT64_MAX;

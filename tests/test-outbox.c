@@ -19,7 +19,7 @@ typedef struct {
         char *series_id;
         int64_t start, instant;
         uint32_t replaces_id;
-        bool snooze, offer_snooze;
+        bool snooze, offer_snooze, checkin;
         char *summary;
 } Sent;
 
@@ -46,6 +46,7 @@ static void rec_send(Notifier *n, const Notice *notice, uint64_t ticket)
         x->replaces_id = notice->replaces_id;
         x->snooze = notice->snooze;
         x->offer_snooze = notice->offer_snooze;
+        x->checkin = notice->checkin;
         x->summary = g_strdup(notice->summary);
         g_ptr_array_add(((Recorder *)n)->sent, x);
 }
@@ -231,6 +232,33 @@ static void test_hold_and_absorb(void)
         teardown(&f);
 }
 
+/* The check-in after the session replaces the last reminder on screen, offers no snooze,
+ * and is recorded like a reminder: once. */
+static void test_checkin(void)
+{
+        Fixture f;
+        setup(&f, ONE);
+        f.schedule->series[0].has_checkin = true;
+        f.schedule->series[0].checkin = 10 * 60;
+        int64_t at = START + 60 * 60; /* the end (50 min) plus 10 min */
+        update(&f, START - H);
+        answer(&f, last(&f), true, 9, START - H);
+        g_assert_cmpint(update(&f, START - H + 1), ==, START);
+        g_assert_cmpint(update(&f, START), ==, at);
+        update(&f, at);
+        Sent *x = last(&f);
+        g_assert_true(x->checkin);
+        g_assert_false(x->offer_snooze);
+        g_assert_cmpuint(x->replaces_id, ==, 9);
+        g_assert_cmpstr(x->summary, ==, "After Therapy");
+        answer(&f, x, true, 9, at);
+        g_assert_cmpint(state_sent_upto(outbox_record(f.ob), "therapy", START), ==, at);
+        guint n = f.rec->sent->len;
+        update(&f, at + 60);
+        g_assert_cmpuint(f.rec->sent->len, ==, n);
+        teardown(&f);
+}
+
 int main(int argc, char **argv)
 {
         g_test_init(&argc, &argv, NULL);
@@ -240,5 +268,6 @@ int main(int argc, char **argv)
         g_test_add_func("/outbox/late-collapsed", test_late_collapsed);
         g_test_add_func("/outbox/snooze", test_snooze);
         g_test_add_func("/outbox/hold-and-absorb", test_hold_and_absorb);
+        g_test_add_func("/outbox/checkin", test_checkin);
         return g_test_run();
 }

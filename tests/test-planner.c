@@ -194,6 +194,52 @@ static void test_snooze(void)
         g_assert_cmpuint(gone->due->len, ==, 0);
 }
 
+/* A check-in 30 minutes after the session's end: planned as a deadline and counted as the
+ * next one; due at its time and, missed, until the end of that day (Berlin), never after;
+ * once recorded, done. */
+static void test_checkin(void)
+{
+        g_autoptr(Schedule) s = load(ONE);
+        s->series[0].has_checkin = true;
+        s->series[0].checkin = 30 * 60;
+        int64_t at = START + 50 * 60 + 30 * 60; /* duration 50m by default */
+        g_autoptr(State) st = state_new();
+        state_mark(st, "therapy", START, START - H);
+
+        g_autoptr(Plan) before = planner_plan(s, st, START + 10);
+        g_assert_cmpuint(before->due->len, ==, 0);
+        g_assert_cmpint(before->next_deadline, ==, at);
+        g_assert_cmpint(before->next_checkin, ==, at);
+
+        g_autoptr(Plan) due = planner_plan(s, st, at);
+        g_assert_cmpuint(due->due->len, ==, 1);
+        g_assert_true(due_at(due, 0)->checkin);
+        g_assert_false(due_at(due, 0)->snooze);
+        g_assert_cmpint(due_at(due, 0)->instant, ==, at);
+        g_assert_cmpint(due->next_checkin, ==, INT64_MIN);
+
+        /* 23:59:59 in Berlin that day still gets it, late; midnight does not. */
+        int64_t midnight = START + 10 * H; /* 14:00 CET + 10 h = 00:00 */
+        g_autoptr(Plan) late = planner_plan(s, st, midnight - 1);
+        g_assert_cmpuint(late->due->len, ==, 1);
+        g_assert_true(due_at(late, 0)->late);
+        g_assert_cmpint(planner_checkin_until(&due_at(late, 0)->occ), ==, midnight);
+        g_autoptr(Plan) next_day = planner_plan(s, st, midnight);
+        g_assert_cmpuint(next_day->due->len, ==, 0);
+
+        state_mark(st, "therapy", START, at);
+        g_autoptr(Plan) done = planner_plan(s, st, at + 60);
+        g_assert_cmpuint(done->due->len, ==, 0);
+
+        /* Without check-in, nothing after the session. */
+        s->series[0].has_checkin = false;
+        g_autoptr(State) fresh = state_new();
+        state_mark(fresh, "therapy", START, START - H);
+        g_autoptr(Plan) off = planner_plan(s, fresh, at);
+        g_assert_cmpuint(off->due->len, ==, 0);
+        g_assert_cmpint(off->next_checkin, ==, INT64_MIN);
+}
+
 static void test_helpers(void)
 {
         static const int64_t want[] = { 5, 10, 20, 40, 80, 160, 300, 300, 300 };
@@ -245,6 +291,7 @@ int main(int argc, char **argv)
         g_test_add_func("/planner/zero-lead", test_zero_lead);
         g_test_add_func("/planner/weekly-deadlines", test_weekly_deadlines);
         g_test_add_func("/planner/snooze", test_snooze);
+        g_test_add_func("/planner/checkin", test_checkin);
         g_test_add_func("/planner/helpers", test_helpers);
         g_test_add_func("/planner/many-series", test_many_series);
         return g_test_run();

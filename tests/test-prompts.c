@@ -263,6 +263,36 @@ static void test_privacy(void)
         }
 }
 
+/* The check-in: "After <title>", a question from its own table, stable for an occurrence
+ * and moving on from week to week; with privacy no title and no question. */
+static void test_checkin(void)
+{
+        g_autoptr(Schedule) s = load("[therapy]\ntitle = Therapy with Dr. Rivera\n"
+                                     "weekly = Tue 14:00\nprompt = My own words\n");
+        g_assert_cmpuint(prompts_count(PROMPT_CHECKIN), >=, 4);
+        Occurrence a, b;
+        g_assert_true(series_next(&s->series[0], 1796130000 - 60, &a));
+        g_assert_true(series_next(&s->series[0], a.start + 1, &b));
+        g_autofree char *sum = NULL, *body = NULL, *sum2 = NULL, *body2 = NULL, *again = NULL,
+                        *again_sum = NULL;
+        prompts_compose_checkin(&a, &sum, &body);
+        g_assert_cmpstr(sum, ==, "After Therapy with Dr. Rivera");
+        bool found = false;
+        for (size_t i = 0; i < prompts_count(PROMPT_CHECKIN); i++)
+                found |= g_strcmp0(body, prompts_get(PROMPT_CHECKIN, i)) == 0;
+        g_assert_true(found); /* the person's `prompt` is for preparing, not for this */
+        prompts_compose_checkin(&a, &again_sum, &again);
+        g_assert_cmpstr(again, ==, body);
+        prompts_compose_checkin(&b, &sum2, &body2);
+        g_assert_cmpstr(body2, !=, body);
+
+        s->series[0].privacy = true;
+        g_autofree char *ps = NULL, *pb = NULL;
+        prompts_compose_checkin(&a, &ps, &pb);
+        g_assert_cmpstr(ps, ==, "After your session");
+        g_assert_cmpstr(pb, ==, "");
+}
+
 int main(int argc, char **argv)
 {
         g_test_init(&argc, &argv, NULL);
@@ -277,6 +307,7 @@ int main(int argc, char **argv)
         g_test_add_func("/prompts/last-short", test_last_short);
         g_test_add_func("/prompts/own-prompt", test_own_prompt);
         g_test_add_func("/prompts/privacy", test_privacy);
+        g_test_add_func("/prompts/checkin", test_checkin);
         int r = g_test_run();
         tz_unref(berlin);
         return r;

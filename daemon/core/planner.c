@@ -11,10 +11,21 @@
 /* The furthest a reminder can lie before its session: the longest lead plus slack for
  * calendar days that cross a daylight-saving change. */
 #define PLANNER_LEAD_SPAN ((int64_t)LEAD_MAX_SECONDS + 2 * 86400)
+/* How long ago a session may have started and still owe its check-in: the longest session
+ * and check-in delay (12 h each), and the rest of that day. */
+#define PLANNER_PAST_SPAN ((int64_t)3 * 86400)
 
 int64_t planner_deliver_until(int64_t session_start, int64_t instant)
 {
         return MAX(session_start, instant + PLANNER_START_GRACE);
+}
+
+int64_t planner_checkin_until(const Occurrence *o)
+{
+        Ymd d;
+        int sec;
+        tz_local(o->series->tz, o->checkin, &d, &sec);
+        return tz_resolve_days(o->series->tz, civil_days(d) + 1, 0);
 }
 
 int64_t planner_retry_delay(unsigned attempt)
@@ -44,6 +55,31 @@ static void consider_deadline(Plan *p, int64_t now, int64_t t)
 {
         if (t > now && t < p->next_deadline)
                 p->next_deadline = t;
+}
+
+/* The check-in of `o`: due once its instant passed, until the end of that day. */
+static void plan_checkin(Ctx *c, const Occurrence *o, int64_t upto)
+{
+        Plan *p = c->plan;
+        if (o->checkin == INT64_MIN || o->checkin <= upto)
+                return;
+        if (o->checkin > c->now) {
+                consider_deadline(p, c->now, o->checkin);
+                if (p->next_checkin == INT64_MIN || o->checkin < p->next_checkin)
+                        p->next_checkin = o->checkin;
+                return;
+        }
+        if (c->now >= planner_checkin_until(o))
+                return;
+        DueReminder d = {
+                .occ = *o,
+                .instant = o->checkin,
+                .n_collapsed = 1,
+                .late = c->now >= o->checkin + PLANNER_LATE_AFTER,
+                .is_last = true,
+                .checkin = true,
+        };
+        g_array_append_val(p->due, d);
 }
 
 static bool plan_occurrence(const Occurrence *o, void *userdata)
@@ -83,6 +119,7 @@ static bool plan_occurrence(const Occurrence *o, void *userdata)
                 };
                 g_array_append_val(p->due, d);
         }
+        plan_checkin(c, o, upto);
         if (next_r != INT64_MIN)
                 consider_deadline(p, c->now, next_r);
         if (o->start > c->now) {
@@ -182,12 +219,16 @@ Plan *planner_plan(const Schedule *schedule, const State *sent, int64_t now)
         p->due = g_array_new(FALSE, FALSE, sizeof(DueReminder));
         p->next_deadline = INT64_MAX;
         p->next_reminder = INT64_MIN;
+        p->next_checkin = INT64_MIN;
         Ctx c = { .sent = sent, .now = now, .plan = p };
 
-        /* Sessions that started within the grace minute may still owe their 0m reminder. */
-        for (size_t i = 0; i < schedule->n_series; i++)
-                series_expand(&schedule->series[i], now - PLANNER_START_GRACE + 1,
-                              now + PLANNER_HORIZON, plan_occurrence, &c);
+        /* Sessions that started within the grace minute may still owe their 0m reminder,
+         * and those of the last days their check-in. */
+        for (size_t i = 0; i < schedule->n_series; i++) {
+                const Series *se = &schedule->series[i];
+                int64_t back = se->has_checkin ? PLANNER_PAST_SPAN : PLANNER_START_GRACE - 1;
+                series_expand(se, now - back, now + PLANNER_HORIZON, plan_occurrence, &c);
+        }
         SnoozeCtx z = { .schedule = schedule, .sent = sent, .now = now, .plan = p };
         state_foreach_snooze(sent, plan_snooze, &z);
         g_array_sort(p->due, cmp_due);

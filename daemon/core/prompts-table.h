@@ -66,3 +66,22 @@ static const char *const prompts_table_last[] = {
         "Find a quiet spot and have your notes at hand.",
         "A quick look at your questions, and you are ready.",
 };
+
+/* For the check-in after a session (`checkin =`): one gentle question on how it went. Themes:
+ * what stayed with you; whether you felt heard and talked about what mattered; whether the
+ * way of working suited you; anything that did not feel right, worth raising next time. */
+static const char *const prompts_table_checkin[] = {
+        "What stayed with you from today? A line or two is plenty.",
+
+        "Did you feel heard today, and did you get to talk about what mattered to you?",
+
+        "Did the way you worked together today suit you? It is worth a note either way.",
+
+        "If anything today did not feel right, write it down: it is worth raising next "
+        "time.",
+
+        "Was there something you meant to say and did not get to? Note it for next time.",
+
+        "How are you feeling now that the session is over? No need to sort it out, just "
+        "note it.",
+};

@@ -32,14 +32,23 @@ static int64_t floor_mod(int64_t a, int64_t b)
 
 size_t prompts_count(PromptKind kind)
 {
-        return kind == PROMPT_LAST ? G_N_ELEMENTS(prompts_table_last)
-                                   : G_N_ELEMENTS(prompts_table_reflect);
+        switch (kind) {
+        case PROMPT_LAST:
+                return G_N_ELEMENTS(prompts_table_last);
+        case PROMPT_CHECKIN:
+                return G_N_ELEMENTS(prompts_table_checkin);
+        case PROMPT_REFLECT:
+                break;
+        }
+        return G_N_ELEMENTS(prompts_table_reflect);
 }
 
 const char *prompts_get(PromptKind kind, size_t i)
 {
         if (i >= prompts_count(kind))
                 return NULL;
+        if (kind == PROMPT_CHECKIN)
+                return prompts_table_checkin[i];
         return kind == PROMPT_LAST ? prompts_table_last[i] : prompts_table_reflect[i];
 }
 
@@ -218,4 +227,19 @@ void prompts_compose(const Occurrence *o, int64_t reminder_instant, int64_t now,
                 *body = g_strdup(s->prompt);
         else
                 *body = g_strdup(prompts_pick(o, reminder_instant));
+}
+
+void prompts_compose_checkin(const Occurrence *o, char **summary, char **body)
+{
+        const Series *s = o->series;
+        if (s->privacy) {
+                *summary = g_strdup("After your session");
+                *body = g_strdup("");
+                return;
+        }
+        int64_t m = (int64_t) prompts_count(PROMPT_CHECKIN);
+        int64_t idx = (floor_mod(occurrence_ordinal(o), m) +
+                       (int64_t) (id_hash(s->id) % (uint32_t) m)) % m;
+        *summary = g_strdup_printf("After %s", s->title);
+        *body = g_strdup(prompts_get(PROMPT_CHECKIN, (size_t) idx));
 }

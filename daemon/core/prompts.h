@@ -12,6 +12,7 @@
 typedef enum {
         PROMPT_REFLECT, /* earlier reminders: reflect and write */
         PROMPT_LAST,    /* the last reminder, shortly before: short and practical */
+        PROMPT_CHECKIN, /* after the session: how did it go */
 } PromptKind;
 
 /* A reminder less than this long before the session, and the last of its occurrence, gets
@@ -44,3 +45,9 @@ char *prompts_when(int64_t start, int64_t now, Tz *display_tz);
  * Plain UTF-8 text, never markup. Both outputs are newly allocated. */
 void prompts_compose(const Occurrence *o, int64_t reminder_instant, int64_t now, Tz *display_tz,
                      char **summary, char **body);
+
+/* The check-in after the session of `o`: summary "After <title>" ("After your session" with
+ * privacy), body one of the check-in prompts, chosen like the reminders' (none with
+ * privacy). The series' own `prompt` is for preparing and does not replace it. Newly
+ * allocated, plain text. */
+void prompts_compose_checkin(const Occurrence *o, char **summary, char **body);

@@ -55,6 +55,7 @@ static void occurrence_at(const Series *s, LocalTime local, int64_t date_days, O
         out->start = tz_resolve_days(s->tz, date_days, local.minute);
         out->end = out->start + s->duration;
         out->n_reminders = 0;
+        out->checkin = s->has_checkin ? out->end + s->checkin : INT64_MIN;
 
         for (size_t i = 0; i < s->n_leads; i++) {
                 const Lead *l = &s->leads[i];

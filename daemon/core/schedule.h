@@ -48,6 +48,8 @@ typedef struct {
         char *notes_dir; /* as written, may start with "~"; NULL = default */
         bool privacy;
         char *prompt; /* NULL = built-in prompts */
+        bool has_checkin;
+        int64_t checkin; /* with has_checkin: seconds after the session's end, 0..12 h */
 } Series;
 
 typedef struct {
@@ -62,6 +64,7 @@ typedef struct {
         int64_t start, end;
         int64_t reminders[SCHEDULE_MAX_LEADS]; /* earliest first, no duplicates */
         size_t n_reminders;
+        int64_t checkin; /* the check-in after the session, INT64_MIN = none */
 } Occurrence;
 
 Schedule *schedule_new(void);

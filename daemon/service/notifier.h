@@ -17,6 +17,7 @@ typedef struct {
         int64_t session_end;
         int64_t instant;       /* the reminder (or snooze) instant this notice is for */
         bool snooze;           /* a snoozed reminder coming back */
+        bool checkin;          /* the check-in after the session: its notes open "after" */
         const char *summary;
         const char *body;
         const char *notes_path; /* the notes file of this occurrence (may not exist yet) */

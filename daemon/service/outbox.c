@@ -25,8 +25,9 @@ typedef struct {
         char *key; /* "ID\tSTART", with a "z:" prefix for a snooze */
         char *series_id;
         int64_t session_start;
-        int64_t instant; /* the reminder (or snooze instant) being sent */
+        int64_t instant; /* the reminder (or snooze instant, or check-in) being sent */
         bool snooze;
+        bool checkin;
         bool sending;
         uint64_t ticket; /* while sending */
         unsigned attempts;
@@ -124,7 +125,10 @@ static void dispatch(Outbox *ob, const DueReminder *d, Pending *p, int64_t now)
 {
         const Series *se = d->occ.series;
         g_autofree char *summary = NULL, *body = NULL;
-        prompts_compose(&d->occ, d->instant, now, ob->display_tz, &summary, &body);
+        if (d->checkin)
+                prompts_compose_checkin(&d->occ, &summary, &body);
+        else
+                prompts_compose(&d->occ, d->instant, now, ob->display_tz, &summary, &body);
         g_autofree char *notes = notes_path(&d->occ);
         Notice notice = {
                 .series_id = se->id,
@@ -132,13 +136,14 @@ static void dispatch(Outbox *ob, const DueReminder *d, Pending *p, int64_t now)
                 .session_end = d->occ.end,
                 .instant = d->instant,
                 .snooze = d->snooze,
+                .checkin = d->checkin,
                 .summary = summary,
                 .body = body,
                 .notes_path = notes,
                 .title = se->privacy ? NULL : se->title,
                 /* The session's earlier notification, if still on screen, gives way. */
                 .replaces_id = state_notification(ob->record, se->id, d->occ.start),
-                .offer_snooze = d->occ.start - now >= SNOOZE_MIN_LEFT,
+                .offer_snooze = !d->checkin && d->occ.start - now >= SNOOZE_MIN_LEFT,
         };
         p->instant = d->instant;
         p->sending = true;
@@ -164,8 +169,12 @@ static void drop_stale(Outbox *ob, GHashTable *due_keys)
                 Occurrence o;
                 bool known;
                 g_autofree char *what = describe_pending(ob, p, &o, &known);
-                log_warning("Dropped the reminder for %s: its session started before any "
-                            "notification server took it", what);
+                if (p->checkin)
+                        log_warning("Dropped the check-in for %s: its day ended before any "
+                                    "notification server took it", what);
+                else
+                        log_warning("Dropped the reminder for %s: its session started before "
+                                    "any notification server took it", what);
                 if (p->snooze) {
                         state_set_snooze(ob->record, p->series_id, p->session_start, INT64_MIN);
                         ob->changed = true;
@@ -216,8 +225,10 @@ static void handle_due(Outbox *ob, const Plan *plan, int64_t now)
                         continue; /* an answer plans again */
                 if (p && p->retry_at > now) {
                         /* A later reminder of the same session replaces the one waiting. */
-                        if (d->instant > p->instant)
+                        if (d->instant > p->instant) {
                                 p->instant = d->instant;
+                                p->checkin = d->checkin;
+                        }
                         continue;
                 }
                 if (!p) {
@@ -228,6 +239,7 @@ static void handle_due(Outbox *ob, const Plan *plan, int64_t now)
                         p->snooze = d->snooze;
                         g_hash_table_insert(ob->pending, p->key, p);
                 }
+                p->checkin = d->checkin;
                 dispatch(ob, d, p, now);
         }
         drop_stale(ob, seen);
@@ -291,6 +303,9 @@ static void record_sent(Outbox *ob, const Pending *p, uint32_t id, int64_t now)
         if (p->snooze) {
                 state_set_snooze(ob->record, p->series_id, p->session_start, INT64_MIN);
                 log_info("Sent snoozed reminder for %s", what);
+        } else if (p->checkin) {
+                state_mark(ob->record, p->series_id, p->session_start, p->instant);
+                log_info("Sent: the check-in after %s", what);
         } else {
                 state_mark(ob->record, p->series_id, p->session_start, p->instant);
                 int64_t late = now - p->instant;

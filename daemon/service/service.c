@@ -92,6 +92,18 @@ static void append_reminder(Service *s, GString *out, const Plan *p)
                                        waiting);
 }
 
+/* A check-in comes before the next session (or no session is left). */
+static char *checkin_text(Service *s, const Plan *p)
+{
+        g_autofree char *when = format_short(s->local, p->next_checkin);
+        if (!p->has_next)
+                return g_strdup_printf("Check-in %s; no session upcoming", when);
+        const Series *se = p->next.series;
+        g_autofree char *next = format_short(se->tz, p->next.start);
+        return g_strdup_printf("Check-in %s; next: %s, %s", when,
+                               se->privacy ? "Session" : se->title, next);
+}
+
 static char *status_text(Service *s, const Plan *p)
 {
         if (s->file_state == FILE_BROKEN)
@@ -101,8 +113,10 @@ static char *status_text(Service *s, const Plan *p)
         if (s->file_state == FILE_MISSING)
                 return g_strdup_printf("No schedule yet: create %s with \"nudge edit\" or copy %s",
                                        s->config_path, paths_example_config());
-        if (!p->has_next)
+        if (!p->has_next && p->next_checkin == INT64_MIN)
                 return g_strdup_printf("Nothing upcoming in %s", s->config_path);
+        if (!p->has_next || p->next_checkin < p->next.start)
+                return checkin_text(s, p);
 
         const Series *se = p->next.series;
         g_autofree char *when = format_short(se->tz, p->next.start);
