@@ -9,6 +9,7 @@
 
 #include "schedfile.h"
 #include "exitcode.h"
+#include "i18n.h"
 #include "log.h"
 #include "paths.h"
 #include "service.h"
@@ -25,6 +26,7 @@ static bool want_prefixes(bool foreground)
 
 int main(int argc, char **argv)
 {
+        i18n_init();
         g_autofree char *config = NULL;
         gboolean version = FALSE, foreground = FALSE, dry_run = FALSE;
         GOptionEntry entries[] = {
