@@ -418,22 +418,15 @@ int service_run(Service *s)
         return 0;
 }
 
-static void remove_source(guint *id)
-{
-        if (*id)
-                g_source_remove(*id);
-        *id = 0;
-}
-
 void service_free(Service *s)
 {
         if (!s)
                 return;
-        remove_source(&s->timer_src);
-        remove_source(&s->watchdog_src);
-        remove_source(&s->sig_hup);
-        remove_source(&s->sig_term);
-        remove_source(&s->sig_int);
+        g_clear_handle_id(&s->timer_src, g_source_remove);
+        g_clear_handle_id(&s->watchdog_src, g_source_remove);
+        g_clear_handle_id(&s->sig_hup, g_source_remove);
+        g_clear_handle_id(&s->sig_term, g_source_remove);
+        g_clear_handle_id(&s->sig_int, g_source_remove);
         bus_free(s->bus);
         watch_free(s->watch);
         if (s->timer_fd >= 0)

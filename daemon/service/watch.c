@@ -170,20 +170,13 @@ Watch *watch_new(const char *schedule_path, const WatchEvents *events, int *erro
         return w;
 }
 
-static void remove_source(guint *id)
-{
-        if (*id)
-                g_source_remove(*id);
-        *id = 0;
-}
-
 void watch_free(Watch *w)
 {
         if (!w)
                 return;
-        remove_source(&w->inotify_src);
-        remove_source(&w->clock_src);
-        remove_source(&w->debounce_src);
+        g_clear_handle_id(&w->inotify_src, g_source_remove);
+        g_clear_handle_id(&w->clock_src, g_source_remove);
+        g_clear_handle_id(&w->debounce_src, g_source_remove);
         if (w->inotify_fd >= 0)
                 close(w->inotify_fd);
         if (w->clock_fd >= 0)
