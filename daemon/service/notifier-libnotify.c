@@ -23,7 +23,14 @@ typedef struct {
         int refs; /* the owner's, plus one per send in flight: touched on the main thread only */
         bool freed;
         GHashTable *shown; /* Shown* -> itself: notifications whose actions may still come */
+        guint watch;       /* the server's bus name, watched (never activated) */
 } LibnotifyNotifier;
+
+/* The capabilities of the server that owns the name now, asked once when it appears, so
+ * that a reminder goes out as one Notify call, without a GetCapabilities round trip before
+ * it at the moment that matters. NULL: not known (asked again before the next send). */
+static GMutex caps_lock;
+static char **caps_cache;
 
 /* One notification, from the moment it is sent until the server closes or replaces it. */
 typedef struct {
@@ -165,14 +172,6 @@ static void on_closed(NotifyNotification *nn, gpointer userdata)
 
 /* ---- showing (worker thread) -------------------------------------------------------- */
 
-static bool has_cap(GList *caps, const char *cap)
-{
-        for (GList *l = caps; l; l = l->next)
-                if (g_str_equal(l->data, cap))
-                        return true;
-        return false;
-}
-
 /* The text shown where the server offers no buttons: the notes file, named. With privacy
  * the file name (which holds the session's id) stays off the screen too. */
 static char *body_without_actions(const Shown *sh)
@@ -184,12 +183,48 @@ static char *body_without_actions(const Shown *sh)
         return g_strdup_printf("%s%sYour notes: %s", body, sep, sh->notes_path);
 }
 
+static void caps_forget(void)
+{
+        g_mutex_lock(&caps_lock);
+        g_clear_pointer(&caps_cache, g_strfreev);
+        g_mutex_unlock(&caps_lock);
+}
+
+/* The server's capabilities: the cache, or a question to the server (which also makes
+ * libnotify's proxy, the first time). With libnotify_lock held. */
+static char **server_caps(void)
+{
+        g_mutex_lock(&caps_lock);
+        char **caps = g_strdupv(caps_cache);
+        g_mutex_unlock(&caps_lock);
+        if (caps)
+                return caps;
+        GList *list = notify_get_server_caps();
+        if (!list)
+                return g_new0(char *, 1);
+        GStrvBuilder *b = g_strv_builder_new();
+        for (GList *l = list; l; l = l->next)
+                g_strv_builder_add(b, l->data);
+        g_list_free_full(list, g_free);
+        caps = g_strv_builder_end(b);
+        g_strv_builder_unref(b);
+        g_mutex_lock(&caps_lock);
+        if (!caps_cache)
+                caps_cache = g_strdupv(caps);
+        g_mutex_unlock(&caps_lock);
+        return caps;
+}
+
+static bool has_cap(char **caps, const char *cap)
+{
+        return caps && g_strv_contains((const char *const *)caps, cap);
+}
+
 static NotifyNotification *build(Shown *sh)
 {
-        GList *caps = notify_get_server_caps();
+        g_auto(GStrv) caps = server_caps();
         bool actions = has_cap(caps, "actions");
         bool markup = has_cap(caps, "body-markup");
-        g_list_free_full(caps, g_free);
 
         g_autofree char *summary = g_utf8_make_valid(sh->summary ? sh->summary : "", -1);
         g_autofree char *plain = actions ? g_strdup(sh->body ? sh->body : "")
@@ -323,9 +358,40 @@ static void ln_send(Notifier *base, const Notice *notice, uint64_t ticket)
         g_object_unref(task);
 }
 
+/* ---- the server coming and going (main loop) ---------------------------------------- */
+
+static void warm_in_thread(GTask *task, gpointer source, gpointer task_data,
+                           GCancellable *cancellable)
+{
+        g_mutex_lock(&libnotify_lock);
+        g_strfreev(server_caps());
+        g_mutex_unlock(&libnotify_lock);
+        g_task_return_boolean(task, TRUE);
+}
+
+static void on_server_appeared(GDBusConnection *connection, const char *name,
+                               const char *owner, gpointer userdata)
+{
+        /* A new server may offer other things than the last one. Ask it now, in a worker
+         * (the question blocks), so that the next reminder need not. */
+        caps_forget();
+        GTask *task = g_task_new(NULL, NULL, NULL, NULL);
+        g_task_run_in_thread(task, warm_in_thread);
+        g_object_unref(task);
+}
+
+static void on_server_vanished(GDBusConnection *connection, const char *name,
+                               gpointer userdata)
+{
+        caps_forget();
+}
+
 static void ln_destroy(Notifier *base)
 {
         LibnotifyNotifier *n = (LibnotifyNotifier *)base;
+        if (n->watch)
+                g_bus_unwatch_name(n->watch);
+        n->watch = 0;
         n->freed = true;
         /* Sends in flight keep the struct alive; their results are then dropped. */
         g_hash_table_remove_all(n->shown);
@@ -347,5 +413,8 @@ Notifier *notifier_new_libnotify(const NotifierEvents *events)
          * block or fail for want of a server. */
         if (!notify_is_initted())
                 notify_init(APP_NAME);
+        n->watch = g_bus_watch_name(G_BUS_TYPE_SESSION, "org.freedesktop.Notifications",
+                                    G_BUS_NAME_WATCHER_FLAGS_NONE, on_server_appeared,
+                                    on_server_vanished, NULL, NULL);
         return &n->base;
 }
