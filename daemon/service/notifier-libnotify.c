@@ -413,6 +413,10 @@ Notifier *notifier_new_libnotify(const NotifierEvents *events)
          * block or fail for want of a server. */
         if (!notify_is_initted())
                 notify_init(APP_NAME);
+        /* GLib ends a worker thread that has waited 15 s; making a new one at the moment
+         * a reminder is due took milliseconds. Parked workers wait without a timeout, so
+         * keeping them costs no wakeups. */
+        g_thread_pool_set_max_idle_time(0);
         n->watch = g_bus_watch_name(G_BUS_TYPE_SESSION, "org.freedesktop.Notifications",
                                     G_BUS_NAME_WATCHER_FLAGS_NONE, on_server_appeared,
                                     on_server_vanished, NULL, NULL);
