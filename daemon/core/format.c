@@ -25,30 +25,20 @@ static char *put2(char *p, int v)
         return p + 2;
 }
 
-char *format_rfc3339_put(char *p, Tz *tz, int64_t t, DateMemo *memo)
+/* "2026-12-01" of a local day number. */
+static char *put_date(char *p, int64_t days)
 {
-        int32_t off = tz_offset_at(tz, t);
-        int64_t local = t + off;
-        int64_t days = local >= 0 ? local / 86400 : -((-local + 86399) / 86400);
-        int sod = (int)(local - days * 86400);
-        DateMemo scratch;
-        if (!memo) {
-                memo = &scratch;
-                memo->slot[0].text[0] = '\0';
-        }
-        __typeof__(memo->slot[0]) *slot = &memo->slot[(uint64_t)days % DATE_MEMO_SLOTS];
-        if (slot->days != days || !slot->text[0]) {
-                Ymd d = civil_from_days(days);
-                char *q = put2(put2(slot->text, d.y / 100), d.y % 100);
-                *q++ = '-';
-                q = put2(q, d.m);
-                *q++ = '-';
-                put2(q, d.d);
-                slot->text[10] = '\0';
-                slot->days = days;
-        }
-        memcpy(p, slot->text, 10);
-        p += 10;
+        Ymd d = civil_from_days(days);
+        p = put2(put2(p, d.y / 100), d.y % 100);
+        *p++ = '-';
+        p = put2(p, d.m);
+        *p++ = '-';
+        return put2(p, d.d);
+}
+
+/* "T14:00:00+01:00" of a second of the day and an offset. */
+static char *put_clock(char *p, int sod, int32_t off)
+{
         int32_t a = off < 0 ? -off : off;
         *p++ = 'T';
         p = put2(p, sod / 3600);
@@ -60,6 +50,33 @@ char *format_rfc3339_put(char *p, Tz *tz, int64_t t, DateMemo *memo)
         p = put2(p, a / 3600);
         *p++ = ':';
         return put2(p, a / 60 % 60);
+}
+
+char *format_rfc3339_put(char *p, Tz *tz, int64_t t, DateMemo *memo)
+{
+        int32_t off = tz_offset_at(tz, t);
+        int64_t local = t + off;
+        int64_t days = local >= 0 ? local / 86400 : -((-local + 86399) / 86400);
+        int sod = (int)(local - days * 86400);
+        if (!memo)
+                return put_clock(put_date(p, days), sod, off);
+        /* A filled date slot starts with a digit, a filled clock slot with 'T': a memo
+         * of zeros is empty. */
+        __typeof__(memo->date[0]) *ds = &memo->date[(uint64_t)days % DATE_MEMO_SLOTS];
+        if (ds->days != days || !ds->text[0]) {
+                put_date(ds->text, days);
+                ds->days = days;
+        }
+        uint32_t ci = ((uint32_t)sod * 7u + (uint32_t)off) % DATE_MEMO_SLOTS;
+        __typeof__(memo->clock[0]) *cs = &memo->clock[ci];
+        if (cs->sod != sod || cs->off != off || cs->text[0] != 'T') {
+                put_clock(cs->text, sod, off);
+                cs->sod = sod;
+                cs->off = off;
+        }
+        memcpy(p, ds->text, 10);
+        memcpy(p + 10, cs->text, 15);
+        return p + 25;
 }
 
 void format_rfc3339_buf(Tz *tz, int64_t t, char buf[RFC3339_SIZE])
