@@ -5,7 +5,8 @@ on one machine, printed as one table. Called by bench/run, which finds the binar
 builds the floor program: bench.py BUILD_DIR WORK_DIR FLOOR_BINARY
 
 Environment: BENCH_RUNS (timed runs per command, default 21), BENCH_IDLE_SECONDS (default
-60), BENCH_CALLGRIND=0 to skip the instruction counts, BENCH_PARTS (default "1234")."""
+60), BENCH_CALLGRIND=0 to skip the instruction counts, BENCH_PARTS (default "12345"),
+BENCH_PAIR_RUNS (runs of the Tuesday pair, part 5, default 10)."""
 import datetime
 import json
 import os
@@ -25,7 +26,7 @@ RUNS = int(os.environ.get("BENCH_RUNS", "21"))
 IDLE_SECONDS = float(os.environ.get("BENCH_IDLE_SECONDS", "60"))
 SETTLE_SECONDS = 30
 CALLGRIND = os.environ.get("BENCH_CALLGRIND", "1") != "0"
-PARTS = os.environ.get("BENCH_PARTS", "1234")
+PARTS = os.environ.get("BENCH_PARTS", "12345")
 # The window every lister covers: remind -s12 lists whole months, so all three list the
 # 365 days from 1 November 2026 (Europe/Berlin, where all sessions are).
 FROM_RFC3339, FROM_REMIND, FROM_CALCURSE = "2026-11-01T00:00:00+01:00", "2026-11-01", "11/01/2026"
@@ -180,6 +181,35 @@ def part_list():
     if CALLGRIND:
         rows.append(("  same, instructions (callgrind Ir)", "%.1f M" % (ir["check"] / 1e6),
                      "-", "-", "", ""))
+
+
+def part_list_tuesday():
+    """The same year, as the plainest case: 1,000 series of `weekly = Tue 14:00` with
+    `remind = 1d, 1h` in UTC (52,000 sessions) beside `REM Tue AT 14:00` lines."""
+    d = os.path.join(WORK, "tuesday")
+    subprocess.run([sys.executable, os.path.join(BENCH, "gen-tuesday.py"), "1000", d],
+                   check=True)
+    env = private_env(os.path.join(WORK, "home-tuesday"), TZ="UTC")
+    cmds = {
+        "nudge": [NUDGE, "list", "--days", "365", "--json", "--config",
+                  os.path.join(d, "tuesday.ini"), "--from", "2026-11-01T00:00:00Z"],
+        "remind": [shutil.which("remind"), "-s12", os.path.join(d, "tuesday.rem"), "2026-11-01"],
+    }
+    counts = {k: count_lines(argv, env) for k, argv in cmds.items()}
+    if len(set(counts.values())) != 1:
+        sys.exit("bench: nudge and remind disagree on the Tuesday sessions: %s" % counts)
+    runs = int(os.environ.get("BENCH_PAIR_RUNS", "10"))
+    log("timing %d interleaved runs of nudge list and remind -s12, %d Tuesday sessions"
+        % (runs, counts["nudge"]))
+    wall, cpu, best = interleaved(cmds, env, runs)
+    ratio = wall["remind"] / wall["nudge"]
+    print("bench: Tuesday pair, median of %d: nudge %s, remind %s, ratio %.1fx"
+          % (runs, ms(wall["nudge"]), ms(wall["remind"]), ratio), file=sys.stderr, flush=True)
+    rows.append(("list 1 year, 1,000 x weekly Tue 14:00 UTC (%d sessions), median of %d wall"
+                 % (counts["nudge"], runs), ms(wall["nudge"]), ms(wall["remind"]), "-",
+                 "%.1fx vs remind" % ratio, ">= 10x: %s" % met(ratio >= 10)))
+    rows.append(("  same, median CPU (user+sys)", ms(cpu["nudge"]), ms(cpu["remind"]), "-",
+                 "%.1fx" % (cpu["remind"] / cpu["nudge"]), ""))
 
 
 # ---- 2. idle wakeups and resident memory ---------------------------------------------------
@@ -480,6 +510,8 @@ def main():
     try:
         if "1" in PARTS:
             part_list()
+        if "5" in PARTS:
+            part_list_tuesday()
         if "2" in PARTS or "3" in PARTS:
             bus_proc, bus = start_bus(private_env(os.path.join(WORK, "home-bus")))
             if "2" in PARTS:

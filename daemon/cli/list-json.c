@@ -16,17 +16,20 @@
  * when they hold few sessions and shrink when they hold many; not below a few days, as
  * series_expand() looks two days beyond each end. */
 enum { WINDOW_FIRST_DAYS = 28, WINDOW_MIN_DAYS = 7, WINDOW_MAX_DAYS = 1024 };
-enum { WINDOW_FEW = 2048, WINDOW_MANY = 8192 };
+enum { WINDOW_FEW = 4096, WINDOW_MANY = 16384 };
 enum { FLUSH_AT = 1 << 16 };
 
 typedef struct {
         const Schedule *s;
         char **prefix;       /* per series: {"id":…,"title":…,"start":" (escaped once) */
         size_t *prefix_len;
-        GArray *occ;         /* the window's sessions, series by series in id order */
+        /* The window's sessions, series by series in id order, packed: start, end,
+         * series index | number of reminders << 32, then the reminders. */
+        int64_t *words;
+        size_t n_words, words_cap, n_sessions;
         uint64_t *keys, *tmp; /* the window's order */
         size_t keys_cap;
-        int place_bits;       /* the low bits of a key: the session's place in occ */
+        int place_bits; /* the low bits of a key: where the session begins in words */
         char *buf;           /* output, flushed in large writes */
         size_t len, cap;
         DateMemo memo;
@@ -34,7 +37,19 @@ typedef struct {
 
 static bool collect(const Occurrence *o, void *userdata)
 {
-        g_array_append_vals((GArray *)userdata, o, 1);
+        JsonList *jl = userdata;
+        size_t need = jl->n_words + 3 + o->n_reminders;
+        if (need > jl->words_cap) {
+                jl->words_cap = MAX(need, 2 * jl->words_cap);
+                jl->words = g_renew(int64_t, jl->words, jl->words_cap);
+        }
+        int64_t *w = jl->words + jl->n_words;
+        w[0] = o->start;
+        w[1] = o->end;
+        w[2] = (int64_t)(o->series - jl->s->series) | (int64_t)o->n_reminders << 32;
+        memcpy(w + 3, o->reminders, o->n_reminders * sizeof(int64_t));
+        jl->n_words = need;
+        jl->n_sessions++;
         return true;
 }
 
@@ -60,21 +75,22 @@ static void sort_keys(uint64_t *keys, uint64_t *tmp, size_t n, int bits)
 }
 
 /* The window's sessions by start, then id: a key is the start within the window above
- * the session's place in `occ`, which is already in id order for equal starts. */
+ * where the session begins in `words`, which is in id order for equal starts. */
 static void order_window(JsonList *jl, int64_t a)
 {
-        size_t n = jl->occ->len;
+        size_t n = jl->n_sessions;
         if (n > jl->keys_cap) {
                 jl->keys_cap = MAX(n, 2 * jl->keys_cap);
                 jl->keys = g_renew(uint64_t, jl->keys, jl->keys_cap);
                 jl->tmp = g_renew(uint64_t, jl->tmp, jl->keys_cap);
         }
-        int place_bits = jl->place_bits = g_bit_storage(n);
+        int place_bits = jl->place_bits = g_bit_storage(jl->n_words);
         int64_t last = 0;
-        for (size_t i = 0; i < n; i++) {
-                int64_t rel = g_array_index(jl->occ, Occurrence, i).start - a;
+        for (size_t i = 0, at = 0; i < n; i++) {
+                int64_t rel = jl->words[at] - a;
                 last = MAX(last, rel);
-                jl->keys[i] = (uint64_t)rel << place_bits | i;
+                jl->keys[i] = (uint64_t)rel << place_bits | at;
+                at += 3 + (size_t)(jl->words[at + 2] >> 32);
         }
         sort_keys(jl->keys, jl->tmp, n, place_bits + g_bit_storage((gulong)last));
 }
@@ -103,11 +119,12 @@ static const char *series_prefix(JsonList *jl, const Series *se, size_t *len)
         return jl->prefix[si];
 }
 
-static int put_line(JsonList *jl, const Occurrence *o)
+static int put_line(JsonList *jl, const int64_t *w)
 {
-        size_t plen;
-        const char *prefix = series_prefix(jl, o->series, &plen);
-        size_t need = plen + 32 + (RFC3339_SIZE + 3) * (o->n_reminders + 2);
+        const Series *se = &jl->s->series[w[2] & 0xffffffff];
+        size_t n_reminders = (size_t)(w[2] >> 32), plen;
+        const char *prefix = series_prefix(jl, se, &plen);
+        size_t need = plen + 32 + (RFC3339_SIZE + 3) * (n_reminders + 2);
         if (jl->len + need > jl->cap) {
                 int r = flush(jl);
                 if (r < 0)
@@ -116,18 +133,17 @@ static int put_line(JsonList *jl, const Occurrence *o)
                         jl->buf = g_realloc(jl->buf, jl->cap = need);
         }
         char *p = jl->buf + jl->len;
-        Tz *tz = o->series->tz;
         memcpy(p, prefix, plen);
-        p = format_rfc3339_put(p + plen, tz, o->start, &jl->memo);
+        p = format_rfc3339_put(p + plen, se->tz, w[0], &jl->memo);
         memcpy(p, "\",\"end\":\"", 9);
-        p = format_rfc3339_put(p + 9, tz, o->end, &jl->memo);
+        p = format_rfc3339_put(p + 9, se->tz, w[1], &jl->memo);
         memcpy(p, "\",\"reminders\":[", 15);
         p += 15;
-        for (size_t k = 0; k < o->n_reminders; k++) {
+        for (size_t k = 0; k < n_reminders; k++) {
                 if (k)
                         *p++ = ',';
                 *p++ = '"';
-                p = format_rfc3339_put(p, tz, o->reminders[k], &jl->memo);
+                p = format_rfc3339_put(p, se->tz, w[3 + k], &jl->memo);
                 *p++ = '"';
         }
         memcpy(p, "]}\n", 3);
@@ -138,14 +154,13 @@ static int put_line(JsonList *jl, const Occurrence *o)
 /* Expands, orders and writes the sessions of [a, b). */
 static int put_window(JsonList *jl, int64_t a, int64_t b)
 {
-        g_array_set_size(jl->occ, 0);
+        jl->n_words = jl->n_sessions = 0;
         for (size_t i = 0; i < jl->s->n_series; i++)
-                series_expand(&jl->s->series[i], a, b, collect, jl->occ);
+                series_expand(&jl->s->series[i], a, b, collect, jl);
         order_window(jl, a);
         uint64_t mask = ((uint64_t)1 << jl->place_bits) - 1;
-        for (size_t i = 0; i < jl->occ->len; i++) {
-                size_t at = (size_t)(jl->keys[i] & mask);
-                int r = put_line(jl, &g_array_index(jl->occ, Occurrence, at));
+        for (size_t i = 0; i < jl->n_sessions; i++) {
+                int r = put_line(jl, jl->words + (jl->keys[i] & mask));
                 if (r < 0)
                         return r;
         }
@@ -158,7 +173,6 @@ int cli_list_json(const Schedule *s, int64_t from, int64_t to)
         jl->s = s;
         jl->prefix = g_new0(char *, s->n_series + 1);
         jl->prefix_len = g_new0(size_t, s->n_series + 1);
-        jl->occ = g_array_new(FALSE, FALSE, sizeof(Occurrence));
         jl->cap = FLUSH_AT + 4096;
         jl->buf = g_malloc(jl->cap);
         int64_t days = WINDOW_FIRST_DAYS;
@@ -166,9 +180,9 @@ int cli_list_json(const Schedule *s, int64_t from, int64_t to)
         for (int64_t a = from, b; a < to && r == 0; a = b) {
                 b = to - a > days * DAY ? a + days * DAY : to;
                 r = put_window(jl, a, b);
-                if (jl->occ->len > WINDOW_MANY && days > WINDOW_MIN_DAYS)
+                if (jl->n_sessions > WINDOW_MANY && days > WINDOW_MIN_DAYS)
                         days /= 2;
-                else if (jl->occ->len < WINDOW_FEW && days < WINDOW_MAX_DAYS)
+                else if (jl->n_sessions < WINDOW_FEW && days < WINDOW_MAX_DAYS)
                         days *= 2;
         }
         if (r == 0)
@@ -179,7 +193,7 @@ int cli_list_json(const Schedule *s, int64_t from, int64_t to)
                 g_free(jl->prefix[i]);
         g_free(jl->prefix);
         g_free(jl->prefix_len);
-        g_array_free(jl->occ, TRUE);
+        g_free(jl->words);
         g_free(jl->keys);
         g_free(jl->tmp);
         g_free(jl->buf);
