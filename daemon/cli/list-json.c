@@ -21,16 +21,18 @@ enum { FLUSH_AT = 1 << 16 };
 
 typedef struct {
         const Schedule *s;
-        char **prefix;       /* per series: {"id":…,"title":…,"start":" (escaped once) */
-        size_t *prefix_len;
+        struct {
+                char *text; /* {"id":…,"title":…,"start":" (escaped once), or NULL */
+                size_t len;
+        } *prefix;          /* per series */
         /* The window's sessions, series by series in id order, packed: start, end,
          * series index | number of reminders << 32, then the reminders. */
         int64_t *words;
         size_t n_words, words_cap, n_sessions;
-        uint64_t *keys, *tmp; /* the window's order */
+        uint64_t *keys, *tmp; /* the window's order; tmp is the second half of keys */
         size_t keys_cap;
         int place_bits; /* the low bits of a key: where the session begins in words */
-        char *buf;           /* output, flushed in large writes */
+        char *buf; /* output, flushed in large writes */
         size_t len, cap;
         DateMemo memo;
 } JsonList;
@@ -81,8 +83,8 @@ static void order_window(JsonList *jl, int64_t a)
         size_t n = jl->n_sessions;
         if (n > jl->keys_cap) {
                 jl->keys_cap = MAX(n, 2 * jl->keys_cap);
-                jl->keys = g_renew(uint64_t, jl->keys, jl->keys_cap);
-                jl->tmp = g_renew(uint64_t, jl->tmp, jl->keys_cap);
+                jl->keys = g_renew(uint64_t, jl->keys, 2 * jl->keys_cap);
+                jl->tmp = jl->keys + jl->keys_cap;
         }
         int place_bits = jl->place_bits = g_bit_storage(jl->n_words);
         int64_t last = 0;
@@ -105,18 +107,18 @@ static int flush(JsonList *jl)
 
 static const char *series_prefix(JsonList *jl, const Series *se, size_t *len)
 {
-        size_t si = (size_t)(se - jl->s->series);
-        if (!jl->prefix[si]) {
+        __typeof__(jl->prefix[0]) *pre = &jl->prefix[se - jl->s->series];
+        if (!pre->text) {
                 GString *p = g_string_new("{\"id\":");
                 json_append_string(p, se->id);
                 g_string_append(p, ",\"title\":");
                 json_append_string(p, se->title);
                 g_string_append(p, ",\"start\":\"");
-                jl->prefix_len[si] = p->len;
-                jl->prefix[si] = g_string_free(p, FALSE);
+                pre->len = p->len;
+                pre->text = g_string_free(p, FALSE);
         }
-        *len = jl->prefix_len[si];
-        return jl->prefix[si];
+        *len = pre->len;
+        return pre->text;
 }
 
 static int put_line(JsonList *jl, const int64_t *w)
@@ -169,34 +171,28 @@ static int put_window(JsonList *jl, int64_t a, int64_t b)
 
 int cli_list_json(const Schedule *s, int64_t from, int64_t to)
 {
-        JsonList *jl = g_new0(JsonList, 1);
-        jl->s = s;
-        jl->prefix = g_new0(char *, s->n_series + 1);
-        jl->prefix_len = g_new0(size_t, s->n_series + 1);
-        jl->cap = FLUSH_AT + 4096;
-        jl->buf = g_malloc(jl->cap);
+        JsonList jl = {.s = s, .cap = FLUSH_AT + 4096};
+        jl.prefix = g_malloc0_n(s->n_series + 1, sizeof(*jl.prefix));
+        jl.buf = g_malloc(jl.cap);
         int64_t days = WINDOW_FIRST_DAYS;
         int r = 0;
         for (int64_t a = from, b; a < to && r == 0; a = b) {
                 b = to - a > days * DAY ? a + days * DAY : to;
-                r = put_window(jl, a, b);
-                if (jl->n_sessions > WINDOW_MANY && days > WINDOW_MIN_DAYS)
+                r = put_window(&jl, a, b);
+                if (jl.n_sessions > WINDOW_MANY && days > WINDOW_MIN_DAYS)
                         days /= 2;
-                else if (jl->n_sessions < WINDOW_FEW && days < WINDOW_MAX_DAYS)
+                else if (jl.n_sessions < WINDOW_FEW && days < WINDOW_MAX_DAYS)
                         days *= 2;
         }
         if (r == 0)
-                r = flush(jl);
+                r = flush(&jl);
         if (r == 0 && fflush(stdout) != 0)
                 r = -(errno ? errno : EIO);
         for (size_t i = 0; i < s->n_series; i++)
-                g_free(jl->prefix[i]);
-        g_free(jl->prefix);
-        g_free(jl->prefix_len);
-        g_free(jl->words);
-        g_free(jl->keys);
-        g_free(jl->tmp);
-        g_free(jl->buf);
-        g_free(jl);
+                g_free(jl.prefix[i].text);
+        g_free(jl.prefix);
+        g_free(jl.words);
+        g_free(jl.keys);
+        g_free(jl.buf);
         return r;
 }
