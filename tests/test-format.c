@@ -67,6 +67,20 @@ static void test_rfc3339_memo(void)
                         g_assert_cmpuint(strlen(a), ==, 25);
                 }
         }
+        /* One memo for several zones, across their changes of offset (Lord Howe's is
+         * half an hour): the offsets it keeps are per zone and per whole day. */
+        g_autoptr(Tz) lhi = zone("Australia/Lord_Howe");
+        g_autoptr(Tz) nyc = zone("America/New_York");
+        Tz *zones[] = {tz, lhi, nyc};
+        DateMemo shared = {0};
+        for (int64_t t = 1772323200; t < 1775952000; t += 1799) { /* 2026-03-01 .. 04-12 */
+                for (size_t z = 0; z < G_N_ELEMENTS(zones); z++) {
+                        char a[RFC3339_SIZE], b[RFC3339_SIZE];
+                        *format_rfc3339_put(a, zones[z], t, &shared) = '\0';
+                        format_rfc3339_buf(zones[z], t, b);
+                        g_assert_cmpstr(a, ==, b);
+                }
+        }
         /* Day 0 (1970-01-01) in a fresh memo: slot 0 with days 0 looks filled but is not. */
         DateMemo fresh = {0};
         char c[RFC3339_SIZE];

@@ -52,11 +52,33 @@ static char *put_clock(char *p, int sod, int32_t off)
         return put2(p, a / 60 % 60);
 }
 
+static int64_t floor_days(int64_t t)
+{
+        return t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
+}
+
+/* The zone's offset at `t`, from the memo when the whole UTC day has one offset. */
+static int32_t memo_offset(DateMemo *memo, Tz *tz, int64_t t)
+{
+        int64_t day = floor_days(t);
+        __typeof__(memo->offset[0]) *os =
+                &memo->offset[((uint64_t)day ^ (uint64_t)((uintptr_t)tz >> 4)) % DATE_MEMO_SLOTS];
+        if (os->tz == tz && os->day == day)
+                return os->off;
+        int32_t first = tz_offset_at(tz, day * 86400), last = tz_offset_at(tz, day * 86400 + 86399);
+        if (first != last) /* a transition that day */
+                return tz_offset_at(tz, t);
+        os->tz = tz;
+        os->day = day;
+        os->off = first;
+        return first;
+}
+
 char *format_rfc3339_put(char *p, Tz *tz, int64_t t, DateMemo *memo)
 {
-        int32_t off = tz_offset_at(tz, t);
+        int32_t off = memo ? memo_offset(memo, tz, t) : tz_offset_at(tz, t);
         int64_t local = t + off;
-        int64_t days = local >= 0 ? local / 86400 : -((-local + 86399) / 86400);
+        int64_t days = floor_days(local);
         int sod = (int)(local - days * 86400);
         if (!memo)
                 return put_clock(put_date(p, days), sod, off);
