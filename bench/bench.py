@@ -5,7 +5,7 @@ on one machine, printed as one table. Called by bench/run, which finds the binar
 builds the floor program: bench.py BUILD_DIR WORK_DIR FLOOR_BINARY
 
 Environment: BENCH_RUNS (timed runs per command, default 21), BENCH_IDLE_SECONDS (default
-60), BENCH_CALLGRIND=0 to skip the instruction counts, BENCH_PARTS (default "12345"),
+60), BENCH_CALLGRIND=0 to skip the instruction counts, BENCH_PARTS (default "123456"),
 BENCH_PAIR_RUNS (runs of the Tuesday pair, part 5, default 10)."""
 import datetime
 import json
@@ -26,7 +26,7 @@ RUNS = int(os.environ.get("BENCH_RUNS", "21"))
 IDLE_SECONDS = float(os.environ.get("BENCH_IDLE_SECONDS", "60"))
 SETTLE_SECONDS = 30
 CALLGRIND = os.environ.get("BENCH_CALLGRIND", "1") != "0"
-PARTS = os.environ.get("BENCH_PARTS", "12345")
+PARTS = os.environ.get("BENCH_PARTS", "123456")
 # The window every lister covers: remind -s12 lists whole months, so all three list the
 # 365 days from 1 November 2026 (Europe/Berlin, where all sessions are).
 FROM_RFC3339, FROM_REMIND, FROM_CALCURSE = "2026-11-01T00:00:00+01:00", "2026-11-01", "11/01/2026"
@@ -494,6 +494,35 @@ def part_lateness():
                      "early: %d" % sum(1 for v in late.values() if v < 0)))
 
 
+def part_unit_lateness():
+    """nudged as the sandboxed user unit under a private systemd --user manager: the bus
+    time of each Notify call minus the reminder's instant (bench/lateness.sh)."""
+    out = os.path.join(WORK, "lateness-unit.txt")
+    log("lateness of the user unit, Notify calls on the bus (about 2 minutes, after any "
+        "desktop test that holds the lock)")
+    r = subprocess.run(["/bin/bash", os.path.join(BENCH, "lateness.sh"), out],
+                       env=dict(os.environ, top_builddir=BUILD), capture_output=True, text=True)
+    summary = [l for l in r.stdout.splitlines() if l.startswith("lateness:")]
+    if r.returncode != 0 or not summary:
+        why = [l for l in r.stdout.splitlines() if "SKIP" in l or "Bail out" in l]
+        rows.append(("reminder lateness, user unit, Notify on the bus", "not measured", "", "-",
+                     "", (why[0] if why else "status %d" % r.returncode)[:60]))
+        return
+    log(summary[0])
+    late = [float(l.split()[3]) for l in open(out) if not l.startswith("#")]
+    caps = [float(l.split()[4]) for l in open(out) if not l.startswith("#")]
+    if len(late) < 20:
+        rows.append(("reminder lateness, user unit, Notify on the bus",
+                     "%d of 20 fired" % len(late), "", "-", "", "max < 5 ms: MISSED"))
+        return
+    rows.append(("reminder lateness, user unit, Notify on the bus, worst of 20",
+                 "%.1f ms" % max(late), "", "-", "",
+                 "< 5 ms: %s" % met(0 <= min(late) and max(late) < 5)))
+    rows.append(("  same, median", "%.1f ms" % statistics.median(late), "", "-", "", ""))
+    rows.append(("  GetCapabilities call before each Notify: worst, median",
+                 "%.1f ms, %.1f ms" % (max(caps), statistics.median(caps)), "", "-", "", ""))
+
+
 def table():
     head = ("measure", "nudge", "remind", "calcurse", "ratio", "target")
     widths = [max(len(r[i]) for r in rows + [head]) for i in range(6)]
@@ -512,6 +541,8 @@ def main():
             part_list()
         if "5" in PARTS:
             part_list_tuesday()
+        if "6" in PARTS:
+            part_unit_lateness()
         if "2" in PARTS or "3" in PARTS:
             bus_proc, bus = start_bus(private_env(os.path.join(WORK, "home-bus")))
             if "2" in PARTS:
