@@ -81,6 +81,16 @@ static void test_rfc3339_memo(void)
                         g_assert_cmpstr(a, ==, b);
                 }
         }
+        /* The same clock time at offsets 16 h apart (57,600 s, a multiple of the 64 slots)
+         * shares a clock slot: the offset must be part of the key. */
+        g_autoptr(Tz) kiri = zone("Pacific/Kiritimati");
+        g_autoptr(Tz) noronha = zone("America/Noronha");
+        DateMemo clash = {0};
+        char k1[RFC3339_SIZE], k2[RFC3339_SIZE];
+        *format_rfc3339_put(k1, kiri, 1796126400 - 14 * 3600, &clash) = '\0';
+        *format_rfc3339_put(k2, noronha, 1796126400 + 2 * 3600, &clash) = '\0';
+        g_assert_cmpstr(k1, ==, "2026-12-01T12:00:00+14:00");
+        g_assert_cmpstr(k2, ==, "2026-12-01T12:00:00-02:00");
         /* Day 0 (1970-01-01) in a fresh memo: slot 0 with days 0 looks filled but is not. */
         DateMemo fresh = {0};
         char c[RFC3339_SIZE];
