@@ -57,10 +57,9 @@ static int64_t floor_days(int64_t t)
         return t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
 }
 
-/* The zone's offset at `t`, from the memo when the whole UTC day has one offset. */
-static int32_t memo_offset(DateMemo *memo, Tz *tz, int64_t t)
+/* The zone's offset at `t`, of UTC day `day`, from the memo when the whole day has one. */
+static int32_t memo_offset(DateMemo *memo, Tz *tz, int64_t t, int64_t day)
 {
-        int64_t day = floor_days(t);
         __typeof__(memo->offset[0]) *os =
                 &memo->offset[((uint64_t)day ^ (uint64_t)((uintptr_t)tz >> 4)) % DATE_MEMO_SLOTS];
         if (os->tz == tz && os->day == day)
@@ -76,10 +75,17 @@ static int32_t memo_offset(DateMemo *memo, Tz *tz, int64_t t)
 
 char *format_rfc3339_put(char *p, Tz *tz, int64_t t, DateMemo *memo)
 {
-        int32_t off = memo ? memo_offset(memo, tz, t) : tz_offset_at(tz, t);
-        int64_t local = t + off;
-        int64_t days = floor_days(local);
-        int sod = (int)(local - days * 86400);
+        int64_t days = floor_days(t);
+        int32_t off = memo ? memo_offset(memo, tz, t, days) : tz_offset_at(tz, t);
+        /* The local day and second of the day: within a day of UTC's. */
+        int sod = (int)(t - days * 86400) + off;
+        if (sod < 0) {
+                sod += 86400;
+                days--;
+        } else if (sod >= 86400) {
+                sod -= 86400;
+                days++;
+        }
         if (!memo)
                 return put_clock(put_date(p, days), sod, off);
         /* A filled date slot starts with a digit, a filled clock slot with 'T': a memo
