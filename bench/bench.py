@@ -5,7 +5,8 @@ on one machine, printed as one table. Called by bench/run, which finds the binar
 builds the floor program: bench.py BUILD_DIR WORK_DIR FLOOR_BINARY
 
 Environment: BENCH_RUNS (timed runs per command, default 21), BENCH_IDLE_SECONDS (default
-60), BENCH_CALLGRIND=0 to skip the instruction counts, BENCH_PARTS (default "1234")."""
+60), BENCH_CALLGRIND=0 to skip the instruction counts, BENCH_PARTS (default "123456"),
+BENCH_PAIR_RUNS (runs of the Tuesday pair, part 5, default 10)."""
 import datetime
 import json
 import os
@@ -25,7 +26,7 @@ RUNS = int(os.environ.get("BENCH_RUNS", "21"))
 IDLE_SECONDS = float(os.environ.get("BENCH_IDLE_SECONDS", "60"))
 SETTLE_SECONDS = 30
 CALLGRIND = os.environ.get("BENCH_CALLGRIND", "1") != "0"
-PARTS = os.environ.get("BENCH_PARTS", "1234")
+PARTS = os.environ.get("BENCH_PARTS", "123456")
 # The window every lister covers: remind -s12 lists whole months, so all three list the
 # 365 days from 1 November 2026 (Europe/Berlin, where all sessions are).
 FROM_RFC3339, FROM_REMIND, FROM_CALCURSE = "2026-11-01T00:00:00+01:00", "2026-11-01", "11/01/2026"
@@ -180,6 +181,35 @@ def part_list():
     if CALLGRIND:
         rows.append(("  same, instructions (callgrind Ir)", "%.1f M" % (ir["check"] / 1e6),
                      "-", "-", "", ""))
+
+
+def part_list_tuesday():
+    """The same year, as the plainest case: 1,000 series of `weekly = Tue 14:00` with
+    `remind = 1d, 1h` in UTC (52,000 sessions) beside `REM Tue AT 14:00` lines."""
+    d = os.path.join(WORK, "tuesday")
+    subprocess.run([sys.executable, os.path.join(BENCH, "gen-tuesday.py"), "1000", d],
+                   check=True)
+    env = private_env(os.path.join(WORK, "home-tuesday"), TZ="UTC")
+    cmds = {
+        "nudge": [NUDGE, "list", "--days", "365", "--json", "--config",
+                  os.path.join(d, "tuesday.ini"), "--from", "2026-11-01T00:00:00Z"],
+        "remind": [shutil.which("remind"), "-s12", os.path.join(d, "tuesday.rem"), "2026-11-01"],
+    }
+    counts = {k: count_lines(argv, env) for k, argv in cmds.items()}
+    if len(set(counts.values())) != 1:
+        sys.exit("bench: nudge and remind disagree on the Tuesday sessions: %s" % counts)
+    runs = int(os.environ.get("BENCH_PAIR_RUNS", "10"))
+    log("timing %d interleaved runs of nudge list and remind -s12, %d Tuesday sessions"
+        % (runs, counts["nudge"]))
+    wall, cpu, best = interleaved(cmds, env, runs)
+    ratio = wall["remind"] / wall["nudge"]
+    print("bench: Tuesday pair, median of %d: nudge %s, remind %s, ratio %.1fx"
+          % (runs, ms(wall["nudge"]), ms(wall["remind"]), ratio), file=sys.stderr, flush=True)
+    rows.append(("list 1 year, 1,000 x weekly Tue 14:00 UTC (%d sessions), median of %d wall"
+                 % (counts["nudge"], runs), ms(wall["nudge"]), ms(wall["remind"]), "-",
+                 "%.1fx vs remind" % ratio, ">= 10x: %s" % met(ratio >= 10)))
+    rows.append(("  same, median CPU (user+sys)", ms(cpu["nudge"]), ms(cpu["remind"]), "-",
+                 "%.1fx" % (cpu["remind"] / cpu["nudge"]), ""))
 
 
 # ---- 2. idle wakeups and resident memory ---------------------------------------------------
@@ -464,6 +494,35 @@ def part_lateness():
                      "early: %d" % sum(1 for v in late.values() if v < 0)))
 
 
+def part_unit_lateness():
+    """nudged as the sandboxed user unit under a private systemd --user manager: the bus
+    time of each Notify call minus the reminder's instant (bench/lateness.sh)."""
+    out = os.path.join(WORK, "lateness-unit.txt")
+    log("lateness of the user unit, Notify calls on the bus (about 2 minutes, after any "
+        "desktop test that holds the lock)")
+    r = subprocess.run(["/bin/bash", os.path.join(BENCH, "lateness.sh"), out],
+                       env=dict(os.environ, top_builddir=BUILD), capture_output=True, text=True)
+    summary = [l for l in r.stdout.splitlines() if l.startswith("lateness:")]
+    if r.returncode != 0 or not summary:
+        why = [l for l in r.stdout.splitlines() if "SKIP" in l or "Bail out" in l]
+        rows.append(("reminder lateness, user unit, Notify on the bus", "not measured", "", "-",
+                     "", (why[0] if why else "status %d" % r.returncode)[:60]))
+        return
+    log(summary[0])
+    late = [float(l.split()[3]) for l in open(out) if not l.startswith("#")]
+    caps = [float(l.split()[4]) for l in open(out) if not l.startswith("#")]
+    if len(late) < 20:
+        rows.append(("reminder lateness, user unit, Notify on the bus",
+                     "%d of 20 fired" % len(late), "", "-", "", "max < 5 ms: MISSED"))
+        return
+    rows.append(("reminder lateness, user unit, Notify on the bus, worst of 20",
+                 "%.1f ms" % max(late), "", "-", "",
+                 "< 5 ms: %s" % met(0 <= min(late) and max(late) < 5)))
+    rows.append(("  same, median", "%.1f ms" % statistics.median(late), "", "-", "", ""))
+    rows.append(("  GetCapabilities call before each Notify: worst, median",
+                 "%.1f ms, %.1f ms" % (max(caps), statistics.median(caps)), "", "-", "", ""))
+
+
 def table():
     head = ("measure", "nudge", "remind", "calcurse", "ratio", "target")
     widths = [max(len(r[i]) for r in rows + [head]) for i in range(6)]
@@ -480,6 +539,10 @@ def main():
     try:
         if "1" in PARTS:
             part_list()
+        if "5" in PARTS:
+            part_list_tuesday()
+        if "6" in PARTS:
+            part_unit_lateness()
         if "2" in PARTS or "3" in PARTS:
             bus_proc, bus = start_bus(private_env(os.path.join(WORK, "home-bus")))
             if "2" in PARTS:

@@ -1,16 +1,36 @@
 /* SPDX-License-Identifier: MIT */
-/* The subcommands of `nudge`. Each takes its own argv (argv[0] is the subcommand name)
- * and returns the process exit status. */
+/* The subcommands of `nudge` and what they share. Each subcommand takes its own argv
+ * (argv[0] is the subcommand name) and returns the process exit status. */
 #pragma once
 
+#include <stdbool.h>
+
 #include "exitcode.h"
+#include "schedule.h"
 
 int cli_check(int argc, char **argv);
 int cli_list(int argc, char **argv);
 int cli_edit(int argc, char **argv);
 int cli_note(int argc, char **argv);
 
-#include "schedule.h"
+/* The --config option every subcommand takes, as a GOptionEntry. */
+#define CLI_CONFIG_OPTION(var)                                                              \
+        {"config", 'c', 0, G_OPTION_ARG_FILENAME, &(var),                                   \
+         "Schedule file (default ~/.config/nudge/schedule.ini)", "FILE"}
+
+/* How a subcommand presents itself in --help and in its messages. */
+typedef struct {
+        const char *name;        /* "list": messages start "nudge list: " */
+        const char *parameter;   /* after the usage line: "- list the sessions to come" */
+        const char *summary;     /* above the options, or NULL */
+        const char *description; /* below the options, or NULL */
+        bool takes_words;        /* words after the options are allowed (G_OPTION_REMAINING) */
+} CliCommand;
+
+/* Parses the subcommand's argv against `entries` (NULL-terminated). On a problem prints
+ * "nudge NAME: message" to stderr and returns false: the caller exits with EXIT_USAGE.
+ * --help prints the help and exits 0 (GOption's way). */
+bool cli_parse_options(const CliCommand *cmd, GOptionEntry *entries, int *argc, char ***argv);
 
 /* Loads the schedule for a subcommand: `config` (--config) or the default file. Prints
  * every problem to stderr, with a way forward for a missing file. Returns NULL with
@@ -20,3 +40,10 @@ Schedule *cli_load_schedule(const char *config, Tz *local, char **path_out, int 
 void cli_print_summary(const char *path, const Schedule *s, Tz *local, int64_t now);
 /* The current time, in Unix seconds ($NUDGE_NOW overrides it, for tests: RFC 3339). */
 int64_t cli_now(Tz *local);
+/* The editor command for `file`: $VISUAL, $EDITOR (split into words like a shell would,
+ * but run without one), else Debian's `editor` alternative, else vi. Free with g_strfreev. */
+char **cli_editor_argv(const char *file);
+
+/* Writes the sessions of [from, to) to stdout as JSON lines (schedule-format.md), as they
+ * are expanded, a window of days at a time. 0, or -errno when stdout failed. */
+int cli_list_json(const Schedule *s, int64_t from, int64_t to);

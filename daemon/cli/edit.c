@@ -30,30 +30,9 @@ static int write_all(int fd, const char *buf, size_t len)
         return 0;
 }
 
-/* The editor command: $VISUAL, $EDITOR, else Debian's `editor` alternative, else vi. Split
- * like a shell would split words, but run without one. */
-static char **editor_argv(const char *file)
-{
-        const char *names[] = {g_getenv("VISUAL"), g_getenv("EDITOR")};
-        char **argv = NULL;
-        for (size_t i = 0; i < G_N_ELEMENTS(names) && !argv; i++)
-                if (names[i] && *names[i] && !g_shell_parse_argv(names[i], NULL, &argv, NULL))
-                        argv = NULL;
-        if (!argv) {
-                g_autofree char *editor = g_find_program_in_path("editor");
-                argv = g_new0(char *, 2);
-                argv[0] = g_strdup(editor ? "editor" : "vi");
-        }
-        guint n = g_strv_length(argv);
-        argv = g_renew(char *, argv, n + 2);
-        argv[n] = g_strdup(file);
-        argv[n + 1] = NULL;
-        return argv;
-}
-
 static bool run_editor(const char *file)
 {
-        g_auto(GStrv) argv = editor_argv(file);
+        g_auto(GStrv) argv = cli_editor_argv(file);
         g_autoptr(GError) error = NULL;
         int wait_status;
         if (!g_spawn_sync(NULL, argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_CHILD_INHERITS_STDIN, NULL,
@@ -124,106 +103,135 @@ static int install(const char *tmp, const char *path)
         return 0;
 }
 
-int cli_edit(int argc, char **argv)
-{
-        g_autofree char *config = NULL;
-        GOptionEntry entries[] = {
-                {"config", 'c', 0, G_OPTION_ARG_FILENAME, &config,
-                 "Schedule file (default ~/.config/nudge/schedule.ini)", "FILE"},
-                {NULL},
-        };
-        g_autoptr(GOptionContext) ctx = g_option_context_new("- edit the schedule safely");
-        g_option_context_add_main_entries(ctx, entries, NULL);
-        g_option_context_set_summary(ctx, "Opens a copy of the schedule in $VISUAL or $EDITOR and "
-                                          "saves it only when it has no problems.\nA missing "
-                                          "schedule starts from a commented example.");
-        g_autoptr(GError) error = NULL;
-        if (!g_option_context_parse(ctx, &argc, &argv, &error) || argc > 1) {
-                fprintf(stderr, "nudge edit: %s\n",
-                        error ? error->message : "unexpected argument (see nudge edit --help)");
-                return EXIT_USAGE;
-        }
+/* The schedule being edited: where it is, what it held, and the working copy. */
+typedef struct {
+        char *path; /* the file replaced: a symbolic link's target */
+        char *dir;
+        char *original; /* NULL: there was no file yet */
+        gsize original_len;
+        char *tmp; /* the working copy, beside the file */
+} Edit;
 
+static void edit_clear(Edit *e)
+{
+        g_free(e->path);
+        g_free(e->dir);
+        g_free(e->original);
+        g_free(e->tmp);
+}
+
+/* Finds the file, reads it (or takes the example), and writes the working copy. */
+static int edit_start(Edit *e, const char *config)
+{
         g_autofree char *given = config ? g_strdup(config) : paths_default_config();
         /* Edit through a symbolic link (a dotfiles repository): replace its target. */
-        g_autofree char *real = realpath(given, NULL);
-        const char *path = real ? real : given;
-        g_autofree char *dir = g_path_get_dirname(path);
-        int r = paths_mkdir_private(dir, 0700);
+        char *real = realpath(given, NULL);
+        e->path = real ? real : g_steal_pointer(&given);
+        e->dir = g_path_get_dirname(e->path);
+        int r = paths_mkdir_private(e->dir, 0700);
         if (r < 0) {
-                fprintf(stderr, "nudge edit: cannot create the folder %s: %s\n", dir, g_strerror(-r));
+                fprintf(stderr, "nudge edit: cannot create the folder %s: %s\n", e->dir,
+                        g_strerror(-r));
                 return 1;
         }
-
-        g_autofree char *original = NULL;
-        gsize original_len = 0;
-        bool existed = g_file_get_contents(path, &original, &original_len, NULL);
-        if (!existed && g_file_test(path, G_FILE_TEST_EXISTS)) {
-                fprintf(stderr, "nudge edit: cannot read %s\n", path);
+        if (!g_file_get_contents(e->path, &e->original, &e->original_len, NULL) &&
+            g_file_test(e->path, G_FILE_TEST_EXISTS)) {
+                fprintf(stderr, "nudge edit: cannot read %s\n", e->path);
                 return 1;
         }
-        g_autofree char *text = g_strdup(existed ? original : example_schedule);
-        gsize len = existed ? original_len : strlen(example_schedule);
+        const char *text = e->original ? e->original : example_schedule;
+        gsize len = e->original ? e->original_len : strlen(example_schedule);
 
-        g_autofree char *base = g_path_get_basename(path);
-        g_autofree char *tmp = g_strdup_printf("%s/.%s.XXXXXX", dir, base);
-        int fd = g_mkstemp_full(tmp, O_RDWR | O_CLOEXEC, 0600);
+        g_autofree char *base = g_path_get_basename(e->path);
+        e->tmp = g_strdup_printf("%s/.%s.XXXXXX", e->dir, base);
+        int fd = g_mkstemp_full(e->tmp, O_RDWR | O_CLOEXEC, 0600);
         if (fd < 0) {
-                fprintf(stderr, "nudge edit: cannot create a working copy in %s: %s\n", dir,
+                fprintf(stderr, "nudge edit: cannot create a working copy in %s: %s\n", e->dir,
                         g_strerror(errno));
                 return 1;
         }
         r = write_all(fd, text, len);
         close(fd);
         if (r < 0) {
-                fprintf(stderr, "nudge edit: cannot write %s: %s\n", tmp, g_strerror(-r));
-                unlink(tmp);
+                fprintf(stderr, "nudge edit: cannot write %s: %s\n", e->tmp, g_strerror(-r));
+                unlink(e->tmp);
                 return 1;
         }
+        return 0;
+}
 
-        g_autoptr(Tz) local = tz_new_local();
-        for (;;) {
-                if (!run_editor(tmp)) {
-                        fprintf(stderr, "The schedule is unchanged.\n");
-                        unlink(tmp);
-                        return 1;
-                }
-                g_free(text);
-                text = NULL;
-                if (!g_file_get_contents(tmp, &text, &len, NULL)) {
-                        fprintf(stderr, "nudge edit: the working copy %s is gone; the schedule is "
-                                        "unchanged.\n", tmp);
-                        return 1;
-                }
-                bool unchanged = existed && len == original_len && memcmp(text, original, len) == 0;
-                g_autoptr(SchedfileErrors) errors = NULL;
-                g_autoptr(Schedule) s = schedfile_parse_buf(path, text, len, local, &errors);
-                if (s && unchanged) {
-                        printf("No changes.\n");
-                        unlink(tmp);
-                        return 0;
-                }
-                if (s) {
-                        r = install(tmp, path);
-                        if (r < 0) {
-                                fprintf(stderr, "nudge edit: cannot save %s: %s\n", path,
-                                        g_strerror(-r));
-                                keep_rejected(path, text, len);
-                                unlink(tmp);
-                                return 1;
-                        }
-                        cli_print_summary(path, s, local, cli_now(local));
-                        return 0;
-                }
-                g_autofree char *msg = schedfile_errors_format(errors);
-                fputs(msg, stderr);
-                fprintf(stderr, "The schedule has problems; %s was not changed.\n",
-                        existed ? path : "nothing");
-                if (!ask_again()) {
-                        if (!unchanged)
-                                keep_rejected(path, text, len);
-                        unlink(tmp);
-                        return EXIT_CONFIG;
-                }
+/* Puts a checked edit in place. */
+static int edit_save(Edit *e, const Schedule *s, const char *text, size_t len, Tz *local)
+{
+        int r = install(e->tmp, e->path);
+        if (r < 0) {
+                fprintf(stderr, "nudge edit: cannot save %s: %s\n", e->path, g_strerror(-r));
+                keep_rejected(e->path, text, len);
+                unlink(e->tmp);
+                return 1;
         }
+        cli_print_summary(e->path, s, local, cli_now(local));
+        return 0;
+}
+
+/* One round: the editor, then the check. Returns an exit status, or -1 to edit again. */
+static int edit_round(Edit *e, Tz *local)
+{
+        g_autofree char *text = NULL;
+        gsize len = 0;
+        if (!run_editor(e->tmp)) {
+                fprintf(stderr, "The schedule is unchanged.\n");
+                unlink(e->tmp);
+                return 1;
+        }
+        if (!g_file_get_contents(e->tmp, &text, &len, NULL)) {
+                fprintf(stderr, "nudge edit: the working copy %s is gone; the schedule is "
+                                "unchanged.\n", e->tmp);
+                return 1;
+        }
+        bool unchanged = e->original && len == e->original_len &&
+                         memcmp(text, e->original, len) == 0;
+        g_autoptr(SchedfileErrors) errors = NULL;
+        g_autoptr(Schedule) s = schedfile_parse_buf(e->path, text, len, local, &errors);
+        if (s && unchanged) {
+                printf("No changes.\n");
+                unlink(e->tmp);
+                return 0;
+        }
+        if (s)
+                return edit_save(e, s, text, len, local);
+        g_autofree char *msg = schedfile_errors_format(errors);
+        fputs(msg, stderr);
+        fprintf(stderr, "The schedule has problems; %s was not changed.\n",
+                e->original ? e->path : "nothing");
+        if (ask_again())
+                return -1;
+        if (!unchanged)
+                keep_rejected(e->path, text, len);
+        unlink(e->tmp);
+        return EXIT_CONFIG;
+}
+
+int cli_edit(int argc, char **argv)
+{
+        static const CliCommand cmd = {
+                .name = "edit",
+                .parameter = "- edit the schedule safely",
+                .summary = "Opens a copy of the schedule in $VISUAL or $EDITOR and saves it only "
+                           "when it has no problems.\nA missing schedule starts from a commented "
+                           "example.",
+        };
+        g_autofree char *config = NULL;
+        GOptionEntry entries[] = {CLI_CONFIG_OPTION(config), {NULL}};
+        if (!cli_parse_options(&cmd, entries, &argc, &argv))
+                return EXIT_USAGE;
+        Edit e = {0};
+        int status = edit_start(&e, config);
+        if (status == 0) {
+                g_autoptr(Tz) local = tz_new_local();
+                while ((status = edit_round(&e, local)) < 0)
+                        ;
+        }
+        edit_clear(&e);
+        return status;
 }

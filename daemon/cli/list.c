@@ -1,168 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-/* `nudge check` and `nudge list`: what the schedule holds, for people and for programs. */
+/* `nudge list`: the sessions to come, as a table for people (JSON lines: list-json.c). */
 #include "config.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
-#include "schedfile.h"
 #include "format.h"
-#include "paths.h"
-
-int64_t cli_now(Tz *local)
-{
-        const char *fake = g_getenv("NUDGE_NOW");
-        int64_t t;
-        if (fake && parse_instant(fake, local, &t) == 0)
-                return t;
-        return g_get_real_time() / G_USEC_PER_SEC;
-}
-
-Schedule *cli_load_schedule(const char *config, Tz *local, char **path_out, int *status)
-{
-        g_autofree char *path = config ? g_strdup(config) : paths_default_config();
-        g_autoptr(SchedfileErrors) errors = NULL;
-        int err = 0;
-        Schedule *s = schedfile_load(path, local, &errors, &err);
-        if (!s) {
-                if (err == ENOENT) {
-                        g_autofree char *dir = g_path_get_dirname(path);
-                        g_autofree char *qdir = g_shell_quote(dir);
-                        g_autofree char *qpath = g_shell_quote(path);
-                        g_autofree char *qexample = g_shell_quote(paths_example_config());
-                        fprintf(stderr,
-                                "%s: there is no schedule file here yet.\n"
-                                "Start one with 'nudge edit', which opens a commented example in "
-                                "your editor,\nor copy the example yourself: mkdir -p %s && cp %s "
-                                "%s\n",
-                                path, qdir, qexample, qpath);
-                } else {
-                        g_autofree char *text = schedfile_errors_format(errors);
-                        fputs(text, stderr);
-                        if (errors->n_errors + errors->n_suppressed > 1)
-                                fprintf(stderr, "%zu problems found.\n",
-                                        errors->n_errors + errors->n_suppressed);
-                }
-                *status = EXIT_CONFIG;
-        }
-        if (path_out)
-                *path_out = g_steal_pointer(&path);
-        return s;
-}
-
-void cli_print_summary(const char *path, const Schedule *s, Tz *local, int64_t now)
-{
-        printf("%s: no problems, %zu session series.\n", path, s->n_series);
-        Occurrence o;
-        int64_t r;
-        if (schedule_next_session(s, now, &o)) {
-                g_autofree char *when = format_long(local, o.start);
-                g_autofree char *left = format_span(o.start - now);
-                printf("Next session:  %s (in %s), %s\n", when, left, o.series->title);
-        } else {
-                printf("Next session:  none to come.\n");
-        }
-        if (schedule_next_reminder(s, now, &o, &r)) {
-                g_autofree char *when = format_long(local, r);
-                g_autofree char *left = format_span(r - now);
-                printf("Next reminder: %s (in %s), for %s\n", when, left, o.series->title);
-        } else {
-                printf("Next reminder: none to come.\n");
-        }
-}
-
-int cli_check(int argc, char **argv)
-{
-        g_autofree char *config = NULL;
-        GOptionEntry entries[] = {
-                {"config", 'c', 0, G_OPTION_ARG_FILENAME, &config,
-                 "Schedule file (default ~/.config/nudge/schedule.ini)", "FILE"},
-                {NULL},
-        };
-        g_autoptr(GOptionContext) ctx = g_option_context_new("- check the schedule file");
-        g_option_context_add_main_entries(ctx, entries, NULL);
-        g_option_context_set_summary(ctx, "Reads the schedule, reports every problem as "
-                                          "FILE:LINE: message,\nand shows the next session and "
-                                          "reminder. Exit status 78 on problems.");
-        g_autoptr(GError) error = NULL;
-        if (!g_option_context_parse(ctx, &argc, &argv, &error) || argc > 1) {
-                fprintf(stderr, "nudge check: %s\n",
-                        error ? error->message : "unexpected argument (see nudge check --help)");
-                return EXIT_USAGE;
-        }
-        g_autoptr(Tz) local = tz_new_local();
-        int status = 0;
-        g_autofree char *path = NULL;
-        g_autoptr(Schedule) s = cli_load_schedule(config, local, &path, &status);
-        if (!s)
-                return status;
-        cli_print_summary(path, s, local, cli_now(local));
-        return 0;
-}
-
-/* Writes one JSON object per session. A year of a thousand series is tens of thousands
- * of lines: each series' constant part is escaped once, and lines are built in a plain
- * buffer flushed in large writes. */
-static void print_json(const Schedule *s, const GArray *occ)
-{
-        char **prefix = g_new0(char *, s->n_series + 1);
-        enum { FLUSH_AT = 1 << 16 };
-        size_t cap = FLUSH_AT + 4096, len = 0;
-        char *buf = g_malloc(cap);
-        DateMemo memo = {0};
-        for (guint i = 0; i < occ->len; i++) {
-                const Occurrence *o = &g_array_index(occ, Occurrence, i);
-                size_t si = (size_t)(o->series - s->series);
-                if (!prefix[si]) {
-                        GString *p = g_string_new("{\"id\":");
-                        json_append_string(p, o->series->id);
-                        g_string_append(p, ",\"title\":");
-                        json_append_string(p, o->series->title);
-                        g_string_append(p, ",\"start\":\"");
-                        prefix[si] = g_string_free(p, FALSE);
-                }
-                size_t plen = strlen(prefix[si]);
-                size_t need = plen + 64 + (RFC3339_SIZE + 3) * (o->n_reminders + 2);
-                if (len + need > cap) {
-                        fwrite(buf, 1, len, stdout);
-                        len = 0;
-                        if (need > cap) {
-                                cap = need;
-                                buf = g_realloc(buf, cap);
-                        }
-                }
-                char *p = buf + len;
-                memcpy(p, prefix[si], plen);
-                p += plen;
-                Tz *tz = o->series->tz;
-                p = format_rfc3339_put(p, tz, o->start, &memo);
-                memcpy(p, "\",\"end\":\"", 9);
-                p = format_rfc3339_put(p + 9, tz, o->end, &memo);
-                memcpy(p, "\",\"reminders\":[", 15);
-                p += 15;
-                for (size_t k = 0; k < o->n_reminders; k++) {
-                        if (k)
-                                *p++ = ',';
-                        *p++ = '"';
-                        p = format_rfc3339_put(p, tz, o->reminders[k], &memo);
-                        *p++ = '"';
-                }
-                memcpy(p, "]}\n", 3);
-                p += 3;
-                len = (size_t)(p - buf);
-                if (len >= FLUSH_AT) {
-                        fwrite(buf, 1, len, stdout);
-                        len = 0;
-                }
-        }
-        fwrite(buf, 1, len, stdout);
-        g_free(buf);
-        for (size_t i = 0; i < s->n_series; i++)
-                g_free(prefix[i]);
-        g_free(prefix);
-}
 
 static char *span_text(int64_t t, int64_t now)
 {
@@ -228,13 +72,32 @@ static void print_table(const GArray *occ, Tz *local, int64_t now, int64_t from,
         g_ptr_array_free(cells, TRUE);
 }
 
+static bool parse_range(const char *from_text, const char *days_text, Tz *local, int64_t now,
+                        int64_t *from, int64_t *to)
+{
+        int days = 7;
+        *from = now;
+        if (from_text && parse_instant(from_text, local, from) < 0) {
+                fprintf(stderr, "nudge list: --from '%s' is not a time: use RFC 3339 "
+                                "(2026-11-25T09:00:00+01:00) or YYYY-MM-DD[ HH:MM]\n", from_text);
+                return false;
+        }
+        if (days_text && parse_uint_range(days_text, 1, 3660, &days) < 0) {
+                fprintf(stderr, "nudge list: --days '%s' is not a whole number from 1 to 3660\n",
+                        days_text);
+                return false;
+        }
+        *to = *from + (int64_t)days * 86400;
+        return true;
+}
+
 int cli_list(int argc, char **argv)
 {
+        static const CliCommand cmd = {.name = "list", .parameter = "- list the sessions to come"};
         g_autofree char *config = NULL, *from_text = NULL, *days_text = NULL;
         gboolean json = FALSE;
         GOptionEntry entries[] = {
-                {"config", 'c', 0, G_OPTION_ARG_FILENAME, &config,
-                 "Schedule file (default ~/.config/nudge/schedule.ini)", "FILE"},
+                CLI_CONFIG_OPTION(config),
                 {"from", 0, 0, G_OPTION_ARG_STRING, &from_text,
                  "Start of the listing: RFC 3339, or local YYYY-MM-DD[ HH:MM] (default: now)",
                  "TIME"},
@@ -244,37 +107,27 @@ int cli_list(int argc, char **argv)
                  NULL},
                 {NULL},
         };
-        g_autoptr(GOptionContext) ctx = g_option_context_new("- list the sessions to come");
-        g_option_context_add_main_entries(ctx, entries, NULL);
-        g_autoptr(GError) error = NULL;
-        if (!g_option_context_parse(ctx, &argc, &argv, &error) || argc > 1) {
-                fprintf(stderr, "nudge list: %s\n",
-                        error ? error->message : "unexpected argument (see nudge list --help)");
+        if (!cli_parse_options(&cmd, entries, &argc, &argv))
                 return EXIT_USAGE;
-        }
         g_autoptr(Tz) local = tz_new_local();
-        int64_t now = cli_now(local), from = now;
-        int days = 7;
-        if (from_text && parse_instant(from_text, local, &from) < 0) {
-                fprintf(stderr, "nudge list: --from '%s' is not a time: use RFC 3339 "
-                                "(2026-11-25T09:00:00+01:00) or YYYY-MM-DD[ HH:MM]\n", from_text);
+        int64_t now = cli_now(local), from, to;
+        if (!parse_range(from_text, days_text, local, now, &from, &to))
                 return EXIT_USAGE;
-        }
-        if (days_text && parse_uint_range(days_text, 1, 3660, &days) < 0) {
-                fprintf(stderr, "nudge list: --days '%s' is not a whole number from 1 to 3660\n",
-                        days_text);
-                return EXIT_USAGE;
-        }
         int status = 0;
         g_autoptr(Schedule) s = cli_load_schedule(config, local, NULL, &status);
         if (!s)
                 return status;
-        int64_t to = from + (int64_t)days * 86400;
+        if (json) {
+                int r = cli_list_json(s, from, to);
+                if (r < 0) {
+                        fprintf(stderr, "nudge list: cannot write the listing: %s\n",
+                                g_strerror(-r));
+                        return 1;
+                }
+                return 0;
+        }
         GArray *occ = schedule_expand(s, from, to);
-        if (json)
-                print_json(s, occ);
-        else
-                print_table(occ, local, now, from, to);
+        print_table(occ, local, now, from, to);
         g_array_free(occ, TRUE);
         return 0;
 }

@@ -27,40 +27,63 @@ static bool next_session(const Schedule *s, const char *only, int64_t now, Occur
         return found;
 }
 
-/* $VISUAL, $EDITOR (split into words like a shell would, but run without one), else
- * Debian's `editor` alternative, else vi. */
-static char **editor_argv(const char *file)
-{
-        const char *names[] = {g_getenv("VISUAL"), g_getenv("EDITOR")};
-        char **argv = NULL;
-        for (size_t i = 0; i < G_N_ELEMENTS(names) && !argv; i++)
-                if (names[i] && *names[i] && !g_shell_parse_argv(names[i], NULL, &argv, NULL))
-                        argv = NULL;
-        if (!argv) {
-                g_autofree char *editor = g_find_program_in_path("editor");
-                argv = g_new0(char *, 2);
-                argv[0] = g_strdup(editor ? "editor" : "vi");
-        }
-        guint n = g_strv_length(argv);
-        argv = g_renew(char *, argv, n + 2);
-        argv[n] = g_strdup(file);
-        argv[n + 1] = NULL;
-        return argv;
-}
-
 #define NOT_PRIVATE "the notes folder or file is not private to you (another user owns it, or " \
                     "others can write to it); make it yours with chmod 700 on the folder and " \
                     "chmod 600 on the file"
 
-int cli_note(int argc, char **argv)
+/* Adds a dated line under its heading. */
+static int note_add(const char *path, const char *tmpl, int64_t now, Tz *local,
+                    const char *text, bool question)
 {
-        g_autofree char *config = NULL, *only = NULL;
+        g_autofree char *line = notes_dated_line(now, local, text);
+        int r = notes_append(path, tmpl, question ? NOTES_HEADING_QUESTIONS : NOTES_HEADING_THOUGHTS,
+                             line);
+        if (r < 0) {
+                fprintf(stderr, "nudge note: cannot write %s: %s\n", path,
+                        r == -EPERM ? NOT_PRIVATE : g_strerror(-r));
+                return 1;
+        }
+        printf("Added to %s\n", path);
+        return 0;
+}
+
+/* Creates the notes from the template if need be and becomes the editor. */
+static int note_edit(const char *path, const char *tmpl)
+{
+        int r = notes_create(path, tmpl);
+        if (r < 0) {
+                fprintf(stderr, "nudge note: cannot create %s: %s\n", path,
+                        r == -EPERM ? NOT_PRIVATE : g_strerror(-r));
+                return 1;
+        }
+        g_auto(GStrv) cmd = cli_editor_argv(path);
+        fflush(NULL);
+        execvp(cmd[0], cmd);
+        fprintf(stderr, "nudge note: cannot start the editor '%s': %s\n"
+                        "Set VISUAL or EDITOR to the editor you use.\n",
+                cmd[0], g_strerror(errno));
+        return 1;
+}
+
+typedef struct {
+        char *config, *only, *text;
+        bool question, edit, print_path;
+} NoteArgs;
+
+static bool note_parse(int argc, char **argv, NoteArgs *a)
+{
+        static const CliCommand cmd = {
+                .name = "note",
+                .parameter = "- add a line to the notes for your next session",
+                .description = "Without --question the line goes under \"" NOTES_HEADING_THOUGHTS
+                               "\".\nThe notes file is created from a template the first time.\n",
+                .takes_words = true,
+        };
         g_auto(GStrv) words = NULL;
         gboolean question = FALSE, edit = FALSE, print_path = FALSE;
         GOptionEntry entries[] = {
-                {"config", 'c', 0, G_OPTION_ARG_FILENAME, &config,
-                 "Schedule file (default ~/.config/nudge/schedule.ini)", "FILE"},
-                {"session", 's', 0, G_OPTION_ARG_STRING, &only,
+                CLI_CONFIG_OPTION(a->config),
+                {"session", 's', 0, G_OPTION_ARG_STRING, &a->only,
                  "Use the next session of this section only", "ID"},
                 {"question", 'q', 0, G_OPTION_ARG_NONE, &question,
                  "File the text under \"" NOTES_HEADING_QUESTIONS "\"", NULL},
@@ -71,76 +94,57 @@ int cli_note(int argc, char **argv)
                 {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &words, NULL, "TEXT…"},
                 {NULL},
         };
-        g_autoptr(GOptionContext) ctx =
-                g_option_context_new("- add a line to the notes for your next session");
-        g_option_context_set_description(
-                ctx, "Without --question the line goes under \"" NOTES_HEADING_THOUGHTS "\".\n"
-                     "The notes file is created from a template the first time.\n");
-        g_option_context_add_main_entries(ctx, entries, NULL);
-        g_autoptr(GError) error = NULL;
-        if (!g_option_context_parse(ctx, &argc, &argv, &error)) {
-                fprintf(stderr, "nudge note: %s\n", error->message);
-                return EXIT_USAGE;
-        }
-        g_autofree char *text = words ? g_strjoinv(" ", words) : NULL;
-        if (text)
-                g_strstrip(text);
-        bool has_text = text && *text;
+        if (!cli_parse_options(&cmd, entries, &argc, &argv))
+                return false;
+        a->text = words ? g_strstrip(g_strjoinv(" ", words)) : NULL;
+        a->question = question;
+        a->edit = edit;
+        a->print_path = print_path;
+        bool has_text = a->text && *a->text;
         if (edit + print_path + has_text != 1 || (question && !has_text)) {
                 fprintf(stderr, "nudge note: give the text to add, or --edit, or --path "
                                 "(see nudge note --help)\n");
-                return EXIT_USAGE;
+                return false;
         }
+        return true;
+}
 
+static int note_run(const NoteArgs *a)
+{
         g_autoptr(Tz) local = tz_new_local();
         int64_t now = cli_now(local);
         int status = 0;
         g_autofree char *config_path = NULL;
-        g_autoptr(Schedule) s = cli_load_schedule(config, local, &config_path, &status);
+        g_autoptr(Schedule) s = cli_load_schedule(a->config, local, &config_path, &status);
         if (!s)
                 return status;
         Occurrence occ;
-        if (!next_session(s, only, now, &occ)) {
-                if (only)
+        if (!next_session(s, a->only, now, &occ)) {
+                if (a->only)
                         fprintf(stderr, "nudge note: %s has no session '%s' still to come.\n",
-                                config_path, only);
+                                config_path, a->only);
                 else
                         fprintf(stderr, "nudge note: %s has no session still to come.\n",
                                 config_path);
                 return 1;
         }
         g_autofree char *path = notes_path(&occ);
-        if (print_path) {
+        if (a->print_path) {
                 printf("%s\n", path);
                 return 0;
         }
-
         g_autofree char *tmpl = notes_template(occ.series->title, occ.local.date, occ.local.minute);
-        int r;
-        if (has_text) {
-                g_autofree char *line = notes_dated_line(now, local, text);
-                r = notes_append(path, tmpl,
-                                 question ? NOTES_HEADING_QUESTIONS : NOTES_HEADING_THOUGHTS, line);
-                if (r < 0) {
-                        fprintf(stderr, "nudge note: cannot write %s: %s\n", path,
-                                r == -EPERM ? NOT_PRIVATE : g_strerror(-r));
-                        return 1;
-                }
-                printf("Added to %s\n", path);
-                return 0;
-        }
+        if (a->edit)
+                return note_edit(path, tmpl);
+        return note_add(path, tmpl, now, local, a->text, a->question);
+}
 
-        r = notes_create(path, tmpl);
-        if (r < 0) {
-                fprintf(stderr, "nudge note: cannot create %s: %s\n", path,
-                        r == -EPERM ? NOT_PRIVATE : g_strerror(-r));
-                return 1;
-        }
-        g_auto(GStrv) cmd = editor_argv(path);
-        fflush(NULL);
-        execvp(cmd[0], cmd);
-        fprintf(stderr, "nudge note: cannot start the editor '%s': %s\n"
-                        "Set VISUAL or EDITOR to the editor you use.\n",
-                cmd[0], g_strerror(errno));
-        return 1;
+int cli_note(int argc, char **argv)
+{
+        NoteArgs a = {0};
+        int status = note_parse(argc, argv, &a) ? note_run(&a) : EXIT_USAGE;
+        g_free(a.config);
+        g_free(a.only);
+        g_free(a.text);
+        return status;
 }

@@ -25,30 +25,20 @@ static char *put2(char *p, int v)
         return p + 2;
 }
 
-char *format_rfc3339_put(char *p, Tz *tz, int64_t t, DateMemo *memo)
+/* "2026-12-01" of a local day number. */
+static char *put_date(char *p, int64_t days)
 {
-        int32_t off = tz_offset_at(tz, t);
-        int64_t local = t + off;
-        int64_t days = local >= 0 ? local / 86400 : -((-local + 86399) / 86400);
-        int sod = (int)(local - days * 86400);
-        DateMemo scratch;
-        if (!memo) {
-                memo = &scratch;
-                memo->slot[0].text[0] = '\0';
-        }
-        __typeof__(memo->slot[0]) *slot = &memo->slot[(uint64_t)days % DATE_MEMO_SLOTS];
-        if (slot->days != days || !slot->text[0]) {
-                Ymd d = civil_from_days(days);
-                char *q = put2(put2(slot->text, d.y / 100), d.y % 100);
-                *q++ = '-';
-                q = put2(q, d.m);
-                *q++ = '-';
-                put2(q, d.d);
-                slot->text[10] = '\0';
-                slot->days = days;
-        }
-        memcpy(p, slot->text, 10);
-        p += 10;
+        Ymd d = civil_from_days(days);
+        p = put2(put2(p, d.y / 100), d.y % 100);
+        *p++ = '-';
+        p = put2(p, d.m);
+        *p++ = '-';
+        return put2(p, d.d);
+}
+
+/* "T14:00:00+01:00" of a second of the day and an offset. */
+static char *put_clock(char *p, int sod, int32_t off)
+{
         int32_t a = off < 0 ? -off : off;
         *p++ = 'T';
         p = put2(p, sod / 3600);
@@ -60,6 +50,61 @@ char *format_rfc3339_put(char *p, Tz *tz, int64_t t, DateMemo *memo)
         p = put2(p, a / 3600);
         *p++ = ':';
         return put2(p, a / 60 % 60);
+}
+
+static int64_t floor_days(int64_t t)
+{
+        return t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
+}
+
+/* The zone's offset at `t`, of UTC day `day`, from the memo when the whole day has one. */
+static int32_t memo_offset(DateMemo *memo, Tz *tz, int64_t t, int64_t day)
+{
+        __typeof__(memo->offset[0]) *os =
+                &memo->offset[((uint64_t)day ^ (uint64_t)((uintptr_t)tz >> 4)) % DATE_MEMO_SLOTS];
+        if (os->tz == tz && os->day == day)
+                return os->off;
+        int32_t first = tz_offset_at(tz, day * 86400), last = tz_offset_at(tz, day * 86400 + 86399);
+        if (first != last) /* a transition that day */
+                return tz_offset_at(tz, t);
+        os->tz = tz;
+        os->day = day;
+        os->off = first;
+        return first;
+}
+
+char *format_rfc3339_put(char *p, Tz *tz, int64_t t, DateMemo *memo)
+{
+        int64_t days = floor_days(t);
+        int32_t off = memo ? memo_offset(memo, tz, t, days) : tz_offset_at(tz, t);
+        /* The local day and second of the day: within a day of UTC's. */
+        int sod = (int)(t - days * 86400) + off;
+        if (sod < 0) {
+                sod += 86400;
+                days--;
+        } else if (sod >= 86400) {
+                sod -= 86400;
+                days++;
+        }
+        if (!memo)
+                return put_clock(put_date(p, days), sod, off);
+        /* A filled date slot starts with a digit, a filled clock slot with 'T': a memo
+         * of zeros is empty. */
+        __typeof__(memo->date[0]) *ds = &memo->date[(uint64_t)days % DATE_MEMO_SLOTS];
+        if (ds->days != days || !ds->text[0]) {
+                put_date(ds->text, days);
+                ds->days = days;
+        }
+        uint32_t ci = ((uint32_t)sod * 7u + (uint32_t)off) % DATE_MEMO_SLOTS;
+        __typeof__(memo->clock[0]) *cs = &memo->clock[ci];
+        if (cs->sod != sod || cs->off != off || cs->text[0] != 'T') {
+                put_clock(cs->text, sod, off);
+                cs->sod = sod;
+                cs->off = off;
+        }
+        memcpy(p, ds->text, 10);
+        memcpy(p + 10, cs->text, 15);
+        return p + 25;
 }
 
 void format_rfc3339_buf(Tz *tz, int64_t t, char buf[RFC3339_SIZE])

@@ -11,13 +11,25 @@ char *format_rfc3339(Tz *tz, int64_t t);
 /* The same into `buf`, without allocating (listing a year prints a lot of them). */
 void format_rfc3339_buf(Tz *tz, int64_t t, char buf[RFC3339_SIZE]);
 /* The same at `p`, unterminated (25 bytes); returns the end. `memo` (may be NULL) keeps
- * local dates already written: listings write the same few days again and again. */
+ * local dates and clock times already written: listings write the same few days and the
+ * same few times of day again and again, and the offsets of zones over whole UTC days.
+ * Start it zeroed ({0}); it belongs to the caller and may serve any number of zones,
+ * which must outlive it. */
 #define DATE_MEMO_SLOTS 64
 typedef struct {
         struct {
-                int64_t days; /* 0 with an empty text: not filled */
-                char text[11];
-        } slot[DATE_MEMO_SLOTS];
+                int64_t days;
+                char text[10]; /* "2026-12-01", unterminated; empty: not filled */
+        } date[DATE_MEMO_SLOTS];
+        struct {
+                int32_t sod, off;
+                char text[15]; /* "T14:00:00+01:00", unterminated; empty: not filled */
+        } clock[DATE_MEMO_SLOTS];
+        struct {
+                const Tz *tz; /* NULL: not filled */
+                int64_t day;  /* UTC day number, all of which has offset `off` */
+                int32_t off;
+        } offset[DATE_MEMO_SLOTS];
 } DateMemo;
 char *format_rfc3339_put(char *p, Tz *tz, int64_t t, DateMemo *memo);
 /* "Tue 2026-12-01 14:00 CET": for tables. */
