@@ -2,11 +2,11 @@
 /* The nudge command: dispatches to its subcommands. */
 #include "config.h"
 
-#include <locale.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
+#include "i18n.h"
 #include "schedfile.h"
 
 static const char usage[] =
@@ -31,7 +31,7 @@ static const char usage[] =
 
 int main(int argc, char **argv)
 {
-        setlocale(LC_ALL, "");
+        i18n_init();
         if (argc < 2) {
                 fputs(usage, stderr);
                 return EXIT_USAGE;
