@@ -16,14 +16,6 @@
 
 #define NOTES_MAX_SIZE (4 << 20) /* a notes file bigger than this is not ours to rewrite */
 
-static const char *const weekday_names[] = {
-        "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
-};
-static const char *const month_names[] = {
-        "January", "February", "March",     "April",   "May",      "June",
-        "July",    "August",   "September", "October", "November", "December",
-};
-
 char *notes_dir(const Series *s)
 {
         if (s && s->notes_dir && s->notes_dir[0])
@@ -72,7 +64,7 @@ char *notes_template(const char *title, Ymd date, int minute_of_day)
                                "\n"
                                "## " NOTES_HEADING_NOT_RIGHT "\n"
                                "\n",
-                               t, weekday_names[wd - 1], date.d, month_names[date.m - 1], date.y,
+                               t, civil_weekday_name(wd), date.d, civil_month_name(date.m), date.y,
                                minute_of_day / 60, minute_of_day % 60);
 }
 
