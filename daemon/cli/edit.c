@@ -14,21 +14,8 @@
 #include "cli.h"
 #include "schedfile.h"
 #include "example.h"
+#include "fileio.h"
 #include "paths.h"
-
-static int write_all(int fd, const char *buf, size_t len)
-{
-        while (len > 0) {
-                ssize_t n = write(fd, buf, len);
-                if (n < 0 && errno == EINTR)
-                        continue;
-                if (n < 0)
-                        return -errno;
-                buf += n;
-                len -= (size_t)n;
-        }
-        return 0;
-}
 
 /* The editor command: $VISUAL, $EDITOR, else Debian's `editor` alternative, else vi. Split
  * like a shell would split words, but run without one. */
@@ -93,35 +80,9 @@ static bool ask_again(void)
 static void keep_rejected(const char *path, const char *text, size_t len)
 {
         g_autofree char *aside = g_strconcat(path, ".rejected", NULL);
-        int fd = open(aside, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-        if (fd < 0 || write_all(fd, text, len) < 0) {
-                if (fd >= 0)
-                        close(fd);
+        if (fileio_replace(aside, text, len, 0600) < 0)
                 return;
-        }
-        close(fd);
         fprintf(stderr, "Your edit was not saved as the schedule; it is kept in %s.\n", aside);
-}
-
-static int install(const char *tmp, const char *path)
-{
-        int fd = open(tmp, O_RDONLY | O_CLOEXEC);
-        if (fd < 0 || fsync(fd) < 0) {
-                int r = -errno;
-                if (fd >= 0)
-                        close(fd);
-                return r;
-        }
-        close(fd);
-        if (rename(tmp, path) < 0)
-                return -errno;
-        g_autofree char *dir = g_path_get_dirname(path);
-        int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (dfd >= 0) {
-                fsync(dfd);
-                close(dfd);
-        }
-        return 0;
 }
 
 int cli_edit(int argc, char **argv)
@@ -149,7 +110,7 @@ int cli_edit(int argc, char **argv)
         g_autofree char *real = realpath(given, NULL);
         const char *path = real ? real : given;
         g_autofree char *dir = g_path_get_dirname(path);
-        int r = paths_mkdir_private(dir, 0700);
+        int r = fileio_mkdir_private(dir, 0700);
         if (r < 0) {
                 fprintf(stderr, "nudge edit: cannot create the folder %s: %s\n", dir, g_strerror(-r));
                 return 1;
@@ -173,7 +134,7 @@ int cli_edit(int argc, char **argv)
                         g_strerror(errno));
                 return 1;
         }
-        r = write_all(fd, text, len);
+        r = fileio_write_all(fd, text, len);
         close(fd);
         if (r < 0) {
                 fprintf(stderr, "nudge edit: cannot write %s: %s\n", tmp, g_strerror(-r));
@@ -204,7 +165,7 @@ int cli_edit(int argc, char **argv)
                         return 0;
                 }
                 if (s) {
-                        r = install(tmp, path);
+                        r = fileio_install(tmp, path);
                         if (r < 0) {
                                 fprintf(stderr, "nudge edit: cannot save %s: %s\n", path,
                                         g_strerror(-r));

@@ -5,14 +5,12 @@
 
 #include "schedfile.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <iniparser/dictionary.h>
 #include <iniparser/iniparser.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
+
+#include "fileio.h"
 
 #define TITLE_MAX 200
 #define PROMPT_MAX 1000
@@ -861,92 +859,34 @@ Schedule *schedfile_parse_buf(const char *path, const char *buf, size_t len, Tz 
 
 /* ---- reading the file ------------------------------------------------------------------------ */
 
-static SchedfileErrors *file_error(const char *path, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
-static SchedfileErrors *file_error(const char *path, const char *fmt, ...)
+static const FileRules schedule_rules = {
+        .what = "schedule",
+        .max_size = SCHEDFILE_MAX_SIZE,
+        /* A link is followed: a schedule kept in a dotfiles repository is linked into place.
+         * NUL bytes and invalid UTF-8 are the scanner's to report, with their lines. */
+        .flags = 0,
+};
+
+static SchedfileErrors *file_error(const char *path, char *message)
 {
         SchedfileErrors *e = g_new0(SchedfileErrors, 1);
         e->path = g_strdup(path);
         e->n_errors = 1;
         e->errors = g_new0(SchedfileError, 1);
-        va_list ap;
-        va_start(ap, fmt);
-        e->errors[0].message = g_strdup_vprintf(fmt, ap);
-        va_end(ap);
+        e->errors[0].message = message;
         return e;
 }
 
 Schedule *schedfile_load(const char *path, Tz *local, SchedfileErrors **errors, int *errno_out)
 {
-        *errno_out = 0;
-        /* O_NONBLOCK: a FIFO in place of the file must not hang the reader. */
-        int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-        if (fd < 0) {
-                *errno_out = errno;
-                *errors = file_error(path, "cannot open the schedule: %s", g_strerror(errno));
+        g_autofree char *buf = NULL;
+        char *why = NULL;
+        size_t len = 0;
+        int r = fileio_read(path, &schedule_rules, &buf, &len, &why);
+        *errno_out = -r;
+        if (r < 0) {
+                *errors = file_error(path, why);
                 return NULL;
         }
-        struct stat st;
-        if (fstat(fd, &st) < 0) {
-                *errno_out = errno;
-                *errors = file_error(path, "cannot read the schedule: %s", g_strerror(errno));
-                close(fd);
-                return NULL;
-        }
-        const char *problem = NULL;
-        if (S_ISDIR(st.st_mode))
-                problem = "is a folder, not a schedule file";
-        else if (!S_ISREG(st.st_mode))
-                problem = "is not a regular file";
-        else if (st.st_size > SCHEDFILE_MAX_SIZE)
-                problem = "is too large for a schedule (more than 4 MiB)";
-        if (problem) {
-                *errno_out = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
-                *errors = file_error(path, "%s", problem);
-                close(fd);
-                return NULL;
-        }
-        /* Only trust a schedule that no one else can change (as ssh does with its files). */
-        if (st.st_uid != geteuid() && st.st_uid != 0) {
-                *errno_out = EPERM;
-                *errors = file_error(path, "belongs to another user (uid %u): nudge reads only a "
-                                           "schedule you own", (unsigned)st.st_uid);
-                close(fd);
-                return NULL;
-        }
-        if (st.st_mode & (S_IWGRP | S_IWOTH)) {
-                *errno_out = EPERM;
-                *errors = file_error(path, "others can change it (mode %04o): run chmod go-w %s",
-                                     (unsigned)(st.st_mode & 07777), path);
-                close(fd);
-                return NULL;
-        }
-
-        GString *buf = g_string_sized_new((gsize)st.st_size + 1);
-        char chunk[65536];
-        for (;;) {
-                ssize_t n = read(fd, chunk, sizeof(chunk));
-                if (n < 0 && errno == EINTR)
-                        continue;
-                if (n < 0) {
-                        *errno_out = errno;
-                        *errors = file_error(path, "cannot read the schedule: %s", g_strerror(errno));
-                        close(fd);
-                        g_string_free(buf, TRUE);
-                        return NULL;
-                }
-                if (n == 0)
-                        break;
-                if (buf->len + (size_t)n > SCHEDFILE_MAX_SIZE) {
-                        *errno_out = EFBIG;
-                        *errors = file_error(path, "is too large for a schedule (more than 4 MiB)");
-                        close(fd);
-                        g_string_free(buf, TRUE);
-                        return NULL;
-                }
-                g_string_append_len(buf, chunk, n);
-        }
-        close(fd);
-        Schedule *s = schedfile_parse_buf(path, buf->str, buf->len, local, errors);
-        g_string_free(buf, TRUE);
-        return s;
+        return schedfile_parse_buf(path, buf, len, local, errors);
 }

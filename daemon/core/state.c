@@ -13,6 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fileio.h"
+
 #define STATE_HEADER "nudge-state 1"
 #define STATE_MAX_ID 256      /* longer than any section name the config accepts */
 #define STATE_MAX_SIZE (8 << 20)
@@ -246,60 +248,12 @@ State *state_load(const char *path, char **set_aside, int *errno_out)
         return state_new();
 }
 
-static int write_all(int fd, const char *buf, size_t len)
-{
-        while (len > 0) {
-                ssize_t k = write(fd, buf, len);
-                if (k < 0 && errno == EINTR)
-                        continue;
-                if (k < 0)
-                        return -errno;
-                buf += k;
-                len -= (size_t)k;
-        }
-        return 0;
-}
-
-static int mkdir_parents(const char *dir)
-{
-        g_autofree char *parent = g_path_get_dirname(dir);
-        if (g_mkdir_with_parents(parent, 0700) < 0)
-                return -errno;
-        if (mkdir(dir, 0700) < 0 && errno != EEXIST)
-                return -errno;
-        return 0;
-}
-
 int state_save(const State *st, const char *path)
 {
         g_autofree char *dir = g_path_get_dirname(path);
         g_autofree char *text = state_format(st);
-        g_autofree char *tmp = g_strdup_printf("%s.tmp-%ld", path, (long)getpid());
-        int r = mkdir_parents(dir);
+        int r = fileio_mkdir_private(dir, 0700);
         if (r < 0)
                 return r;
-
-        int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-        if (fd < 0)
-                return -errno;
-        r = write_all(fd, text, strlen(text));
-        /* fsync before rename: after a crash the name must point at complete contents. */
-        if (r == 0 && fsync(fd) < 0)
-                r = -errno;
-        if (close(fd) < 0 && r == 0)
-                r = -errno;
-        if (r == 0 && rename(tmp, path) < 0)
-                r = -errno;
-        if (r < 0) {
-                unlink(tmp);
-                return r;
-        }
-        /* fsync the folder so that the rename itself survives a power cut. */
-        int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (dfd < 0)
-                return -errno;
-        if (fsync(dfd) < 0)
-                r = -errno;
-        close(dfd);
-        return r;
+        return fileio_replace(path, text, strlen(text), 0600);
 }

@@ -42,5 +42,5 @@ char *state_format(const State *st);
 State *state_load(const char *path, char **set_aside, int *errno_out);
 /* Writes atomically: a temporary file in the same folder, fsync, rename over `path`,
  * fsync of the folder. The folder is created 0700 if needed, the file is 0600.
- * Returns 0 or -errno; on failure the old file is intact. */
+ * Returns 0 or -errno; see fileio_replace() for what a failure leaves. */
 int state_save(const State *st, const char *path);
