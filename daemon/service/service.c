@@ -713,12 +713,11 @@ Service *service_new(const ServiceOptions *opts, Schedule *schedule, Tz *local)
         s->armed = INT64_MAX;
 
         if (s->state_path) {
-                g_autofree char *aside = NULL;
+                g_autofree char *aside = NULL, *problem = NULL;
                 int err = 0;
-                s->state = state_load(s->state_path, &aside, &err);
-                if (err < 0)
-                        log_err("%s is damaged (%s)%s%s; starting a new record", s->state_path,
-                                g_strerror(-err), aside ? ", kept as " : "", aside ? aside : "");
+                s->state = state_load(s->state_path, &aside, &problem, &err);
+                if (problem)
+                        log_err("%s", problem);
         } else {
                 s->state = state_new();
         }
