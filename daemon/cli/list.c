@@ -27,7 +27,7 @@ Schedule *cli_load_schedule(const char *config, Tz *local, char **path_out, int 
         int err = 0;
         Schedule *s = schedfile_load(path, local, &errors, &err);
         if (!s) {
-                if (err == ENOENT) {
+                if (err == -ENOENT) {
                         g_autofree char *dir = g_path_get_dirname(path);
                         g_autofree char *qdir = g_shell_quote(dir);
                         g_autofree char *qpath = g_shell_quote(path);

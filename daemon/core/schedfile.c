@@ -378,13 +378,13 @@ static SchedfileErrors *file_error(const char *path, char *message)
         return e;
 }
 
-Schedule *schedfile_load(const char *path, Tz *local, SchedfileErrors **errors, int *errno_out)
+Schedule *schedfile_load(const char *path, Tz *local, SchedfileErrors **errors, int *error_out)
 {
         g_autofree char *buf = NULL;
         char *why = NULL;
         size_t len = 0;
         int r = fileio_read(path, &schedule_rules, &buf, &len, &why);
-        *errno_out = -r;
+        *error_out = r;
         if (r < 0) {
                 *errors = file_error(path, why);
                 return NULL;

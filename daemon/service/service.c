@@ -442,7 +442,7 @@ static bool reload(Service *s, char **message)
                 s->had_schedule = true;
                 g_clear_pointer(&s->problem, g_free);
                 log_info("Loaded %s: %zu series", s->config_path, fresh->n_series);
-        } else if (err == ENOENT) {
+        } else if (err == -ENOENT) {
                 /* The person removed the file: nothing left to remind of. */
                 schedule_free(s->schedule);
                 s->schedule = schedule_new();
