@@ -84,22 +84,14 @@ const char *scan_value(const ScanSection *ss, const ScanKey *key)
         return dictionary_get(ss->values, full, NULL);
 }
 
-static bool section_name_ok(const char *name)
+/* Letters, digits and the `punctuation` given; not empty. Section names may hold '.',
+ * key names not; neither may hold ':', iniparser's separator of section and key. */
+static bool name_ok(const char *name, const char *punctuation)
 {
         if (!*name)
                 return false;
         for (const char *p = name; *p; p++)
-                if (!g_ascii_isalnum(*p) && !strchr("-_.", *p))
-                        return false;
-        return true;
-}
-
-static bool key_name_ok(const char *name)
-{
-        if (!*name)
-                return false;
-        for (const char *p = name; *p; p++)
-                if (!g_ascii_isalnum(*p) && !strchr("-_", *p))
+                if (!g_ascii_isalnum(*p) && !strchr(punctuation, *p))
                         return false;
         return true;
 }
@@ -143,7 +135,7 @@ static char *header_name(Report *r, unsigned line, char *s)
         }
         *close = '\0';
         char *name = str_trim(s + 1);
-        if (!section_name_ok(name)) {
+        if (!name_ok(name, "-_.")) {
                 report(r, line, "'%s' is not a valid section name: use letters, digits, "
                                 "'-', '_' and '.'", name);
                 return NULL;
@@ -193,7 +185,7 @@ static char *entry_name(Report *r, unsigned line, char *s, char **value_text)
                 return NULL;
         }
         char *lkey = g_ascii_strdown(key, -1);
-        if (!key_name_ok(lkey)) {
+        if (!name_ok(lkey, "-_")) {
                 report(r, line, "'%s' is not a valid key name", key);
                 g_free(lkey);
                 return NULL;

@@ -218,33 +218,32 @@ static bool series_every(Report *r, const Section *sec, KeyId kind, Series *s)
         return true;
 }
 
+/* The date of `key`, when it is set: *has tells whether it was set and good. */
+static bool series_date(Report *r, const Section *sec, KeyId key, Ymd *date, bool *has,
+                        int64_t *days)
+{
+        const char *v = sec->value[key];
+        if (!v)
+                return true;
+        if (parse_date(v, date) < 0) {
+                report(r, sec->vline[key], "'%s' is not a date: %s", v, HINT_DATE);
+                return false;
+        }
+        *has = true;
+        *days = civil_days(*date);
+        return true;
+}
+
 /* start and until. */
 static bool series_span(Report *r, const Section *sec, Series *s)
 {
-        bool ok = true;
-        const char *v;
-        if ((v = sec->value[K_START])) {
-                if (parse_date(v, &s->start) < 0) {
-                        report(r, sec->vline[K_START], "'%s' is not a date: %s", v, HINT_DATE);
-                        ok = false;
-                } else {
-                        s->has_start = true;
-                        s->start_days = civil_days(s->start);
-                }
-        }
-        if ((v = sec->value[K_UNTIL])) {
-                if (parse_date(v, &s->until) < 0) {
-                        report(r, sec->vline[K_UNTIL], "'%s' is not a date: %s", v, HINT_DATE);
-                        ok = false;
-                } else {
-                        s->has_until = true;
-                        s->until_days = civil_days(s->until);
-                        if (s->has_start && s->until_days < s->start_days) {
-                                report(r, sec->vline[K_UNTIL], "until (%s) is before start (%s)",
-                                       v, sec->value[K_START]);
-                                ok = false;
-                        }
-                }
+        bool ok = series_date(r, sec, K_START, &s->start, &s->has_start, &s->start_days);
+        if (!series_date(r, sec, K_UNTIL, &s->until, &s->has_until, &s->until_days))
+                return false;
+        if (s->has_start && s->has_until && s->until_days < s->start_days) {
+                report(r, sec->vline[K_UNTIL], "until (%s) is before start (%s)",
+                       sec->value[K_UNTIL], sec->value[K_START]);
+                return false;
         }
         return ok;
 }
