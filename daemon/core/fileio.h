@@ -66,7 +66,8 @@ int fileio_write_all(int fd, const void *buf, size_t len);
 int fileio_replace(const char *path, const void *buf, size_t len, mode_t mode);
 
 /* The second half of fileio_replace() for a temporary file that already holds the new
- * contents (an editor's working copy): fsync it, rename it over `path`, fsync the folder. */
+ * contents (an editor's working copy): fsync it, rename it over `path`, fsync the folder.
+ * A failure before the rename leaves both files as they were: the copy is the caller's. */
 int fileio_install(const char *tmp, const char *path);
 
 /* Creates `dir` with `mode` (its missing parents 0700), unless it exists. 0, or -ENOTDIR
