@@ -113,7 +113,7 @@ int main(int argc, char **argv)
         g_autoptr(Schedule) s = schedfile_load(config, c.local, &errors, &err);
         if (!s) {
                 g_autofree char *msg = errors ? schedfile_errors_format(errors) : NULL;
-                fprintf(stderr, "send-notice: %s: %s\n", config, msg ? msg : g_strerror(err));
+                fprintf(stderr, "send-notice: %s: %s\n", config, msg ? msg : g_strerror(-err));
                 return 2;
         }
         int64_t now = g_get_real_time() / G_USEC_PER_SEC;

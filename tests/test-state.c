@@ -7,6 +7,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "state.h"
 
@@ -161,9 +162,9 @@ static void test_save_load(void)
         }
         g_assert_cmpuint(n, ==, 1);
 
-        g_autofree char *aside = NULL;
+        g_autofree char *aside = NULL, *problem = NULL;
         int err = -1;
-        g_autoptr(State) back = state_load(path, &aside, &err);
+        g_autoptr(State) back = state_load(path, &aside, &problem, &err);
         g_assert_cmpint(err, ==, 0);
         g_assert_null(aside);
         g_assert_cmpint(state_sent_upto(back, "therapy", 1000), ==, 950);
@@ -176,9 +177,9 @@ static void test_load_missing(void)
 {
         g_autofree char *tmp = make_tmpdir();
         g_autofree char *path = g_build_filename(tmp, "absent", NULL);
-        g_autofree char *aside = NULL;
+        g_autofree char *aside = NULL, *problem = NULL;
         int err = -1;
-        g_autoptr(State) st = state_load(path, &aside, &err);
+        g_autoptr(State) st = state_load(path, &aside, &problem, &err);
         g_assert_nonnull(st);
         g_assert_cmpint(err, ==, 0);
         g_assert_null(aside);
@@ -190,9 +191,9 @@ static void test_load_corrupt(void)
         g_autofree char *tmp = make_tmpdir();
         g_autofree char *path = g_build_filename(tmp, "sent", NULL);
         g_assert_true(g_file_set_contents(path, "garbage\x01\n", -1, NULL));
-        g_autofree char *aside = NULL;
+        g_autofree char *aside = NULL, *problem = NULL;
         int err = 0;
-        g_autoptr(State) st = state_load(path, &aside, &err);
+        g_autoptr(State) st = state_load(path, &aside, &problem, &err);
         g_assert_nonnull(st);
         g_assert_cmpint(err, ==, -EBADMSG);
         g_assert_nonnull(aside);
@@ -200,14 +201,110 @@ static void test_load_corrupt(void)
         g_assert_true(g_file_test(aside, G_FILE_TEST_IS_REGULAR));
         g_assert_false(g_file_test(path, G_FILE_TEST_EXISTS));
         g_assert_cmpuint(state_size(st), ==, 0);
+        g_autofree char *want = g_strdup_printf("%s is damaged (%s), kept as %s; starting a new "
+                                                "record", path, g_strerror(EBADMSG), aside);
+        g_assert_cmpstr(problem, ==, want);
 
         /* A folder where the file should be: set aside too, never a crash. */
         g_assert_cmpint(g_mkdir(path, 0700), ==, 0);
-        g_autofree char *aside2 = NULL;
-        g_autoptr(State) st2 = state_load(path, &aside2, &err);
+        g_autofree char *aside2 = NULL, *problem2 = NULL;
+        g_autoptr(State) st2 = state_load(path, &aside2, &problem2, &err);
         g_assert_nonnull(st2);
         g_assert_cmpint(err, ==, -EISDIR);
         g_assert_nonnull(aside2);
+}
+
+/* A record that someone else could have written is never used: the daemon would otherwise
+ * believe reminders were sent that were not. It is set aside, with the schedule's message. */
+static void test_load_untrusted(void)
+{
+        static const struct {
+                const char *name;
+                uid_t uid;  /* (uid_t)-1: the file stays the test's own */
+                mode_t mode;
+                const char *problem; /* in the message, after "PATH: " */
+        } cases[] = {
+                {"group-writable", (uid_t)-1, 0660, "others can change it (mode 0660): run chmod go-w "},
+                {"world-writable", (uid_t)-1, 0602, "others can change it (mode 0602): run chmod go-w "},
+                {"another user's", 65534, 0600, "belongs to another user (uid 65534): nudge reads only "
+                                                "a reminder record you own"},
+        };
+        for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+                if (cases[i].uid != (uid_t)-1 && geteuid() != 0) {
+                        g_test_message("%s: needs root to give the file away", cases[i].name);
+                        continue;
+                }
+                g_autofree char *tmp = make_tmpdir();
+                g_autofree char *path = g_build_filename(tmp, "sent", NULL);
+                g_assert_true(g_file_set_contents(path, "nudge-state 1\ntherapy\t1000\t900\n", -1,
+                                                  NULL));
+                g_assert_cmpint(chmod(path, cases[i].mode), ==, 0);
+                if (cases[i].uid != (uid_t)-1)
+                        g_assert_cmpint(chown(path, cases[i].uid, (gid_t)-1), ==, 0);
+
+                g_autofree char *aside = NULL, *problem = NULL;
+                int err = 0;
+                g_autoptr(State) st = state_load(path, &aside, &problem, &err);
+                g_assert_nonnull(st);
+                g_test_message("%s: %s", cases[i].name, problem ? problem : "(no problem)");
+                g_assert_cmpint(err, ==, -EPERM);
+                g_assert_cmpuint(state_size(st), ==, 0); /* nothing of it is believed */
+                g_autofree char *want = g_strconcat(path, ": ", cases[i].problem, NULL);
+                g_assert_nonnull(problem);
+                g_assert_true(g_str_has_prefix(problem, want));
+                /* Set aside, not overwritten: the person can look at it. */
+                g_assert_nonnull(aside);
+                g_assert_true(g_str_has_prefix(aside, path));
+                g_assert_nonnull(strstr(aside, ".untrusted-"));
+                g_assert_nonnull(strstr(problem, aside));
+                g_autofree char *kept = NULL;
+                g_assert_true(g_file_get_contents(aside, &kept, NULL, NULL));
+                g_assert_cmpstr(kept, ==, "nudge-state 1\ntherapy\t1000\t900\n");
+                g_assert_false(g_file_test(path, G_FILE_TEST_EXISTS));
+
+                /* The next save is a new record of the person's own. */
+                state_mark(st, "group", 2000, 1900);
+                g_assert_cmpint(state_save(st, path), ==, 0);
+                struct stat sb;
+                g_assert_cmpint(g_stat(path, &sb), ==, 0);
+                g_assert_cmpuint(sb.st_uid, ==, geteuid());
+                g_assert_cmpint(sb.st_mode & 07777, ==, 0600);
+        }
+}
+
+/* A record owned by root is trusted, as a schedule is: root could change ours anyway. */
+static void test_load_root_owned(void)
+{
+        if (geteuid() != 0) {
+                g_test_skip("needs root");
+                return;
+        }
+        g_autofree char *tmp = make_tmpdir();
+        g_autofree char *path = g_build_filename(tmp, "sent", NULL);
+        g_assert_true(g_file_set_contents(path, "nudge-state 1\nx\t1\t2\n", -1, NULL));
+        g_assert_cmpint(chown(path, 0, 0), ==, 0);
+        g_assert_cmpint(chmod(path, 0644), ==, 0);
+        g_autofree char *aside = NULL, *problem = NULL;
+        int err = -1;
+        g_autoptr(State) st = state_load(path, &aside, &problem, &err);
+        g_assert_cmpint(err, ==, 0);
+        g_assert_null(problem);
+        g_assert_cmpuint(state_size(st), ==, 1);
+}
+
+/* A FIFO in place of the record must not hang the daemon's start. */
+static void test_load_fifo(void)
+{
+        g_autofree char *tmp = make_tmpdir();
+        g_autofree char *path = g_build_filename(tmp, "sent", NULL);
+        g_assert_cmpint(mkfifo(path, 0600), ==, 0);
+        g_autofree char *aside = NULL, *problem = NULL;
+        int err = 0;
+        g_autoptr(State) st = state_load(path, &aside, &problem, &err);
+        g_assert_nonnull(st);
+        g_assert_cmpint(err, ==, -EINVAL);
+        g_assert_nonnull(problem);
+        g_assert_true(g_str_has_prefix(problem, path));
 }
 
 int main(int argc, char **argv)
@@ -221,5 +318,8 @@ int main(int argc, char **argv)
         g_test_add_func("/state/save-load", test_save_load);
         g_test_add_func("/state/load-missing", test_load_missing);
         g_test_add_func("/state/load-corrupt", test_load_corrupt);
+        g_test_add_func("/state/load-untrusted", test_load_untrusted);
+        g_test_add_func("/state/load-root-owned", test_load_root_owned);
+        g_test_add_func("/state/load-fifo", test_load_fifo);
         return g_test_run();
 }

@@ -14,21 +14,8 @@
 #include "cli.h"
 #include "schedfile.h"
 #include "example.h"
+#include "fileio.h"
 #include "paths.h"
-
-static int write_all(int fd, const char *buf, size_t len)
-{
-        while (len > 0) {
-                ssize_t n = write(fd, buf, len);
-                if (n < 0 && errno == EINTR)
-                        continue;
-                if (n < 0)
-                        return -errno;
-                buf += n;
-                len -= (size_t)n;
-        }
-        return 0;
-}
 
 static bool run_editor(const char *file)
 {
@@ -72,35 +59,9 @@ static bool ask_again(void)
 static void keep_rejected(const char *path, const char *text, size_t len)
 {
         g_autofree char *aside = g_strconcat(path, ".rejected", NULL);
-        int fd = open(aside, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-        if (fd < 0 || write_all(fd, text, len) < 0) {
-                if (fd >= 0)
-                        close(fd);
+        if (fileio_replace(aside, text, len, 0600) < 0)
                 return;
-        }
-        close(fd);
         fprintf(stderr, "Your edit was not saved as the schedule; it is kept in %s.\n", aside);
-}
-
-static int install(const char *tmp, const char *path)
-{
-        int fd = open(tmp, O_RDONLY | O_CLOEXEC);
-        if (fd < 0 || fsync(fd) < 0) {
-                int r = -errno;
-                if (fd >= 0)
-                        close(fd);
-                return r;
-        }
-        close(fd);
-        if (rename(tmp, path) < 0)
-                return -errno;
-        g_autofree char *dir = g_path_get_dirname(path);
-        int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (dfd >= 0) {
-                fsync(dfd);
-                close(dfd);
-        }
-        return 0;
 }
 
 /* The schedule being edited: where it is, what it held, and the working copy. */
@@ -128,7 +89,7 @@ static int edit_start(Edit *e, const char *config)
         char *real = realpath(given, NULL);
         e->path = real ? real : g_steal_pointer(&given);
         e->dir = g_path_get_dirname(e->path);
-        int r = paths_mkdir_private(e->dir, 0700);
+        int r = fileio_mkdir_private(e->dir, 0700);
         if (r < 0) {
                 fprintf(stderr, "nudge edit: cannot create the folder %s: %s\n", e->dir,
                         g_strerror(-r));
@@ -150,7 +111,7 @@ static int edit_start(Edit *e, const char *config)
                         g_strerror(errno));
                 return 1;
         }
-        r = write_all(fd, text, len);
+        r = fileio_write_all(fd, text, len);
         close(fd);
         if (r < 0) {
                 fprintf(stderr, "nudge edit: cannot write %s: %s\n", e->tmp, g_strerror(-r));
@@ -163,7 +124,7 @@ static int edit_start(Edit *e, const char *config)
 /* Puts a checked edit in place. */
 static int edit_save(Edit *e, const Schedule *s, const char *text, size_t len, Tz *local)
 {
-        int r = install(e->tmp, e->path);
+        int r = fileio_install(e->tmp, e->path);
         if (r < 0) {
                 fprintf(stderr, "nudge edit: cannot save %s: %s\n", e->path, g_strerror(-r));
                 keep_rejected(e->path, text, len);

@@ -60,7 +60,7 @@ Schedule *cli_load_schedule(const char *config, Tz *local, char **path_out, int 
         int err = 0;
         Schedule *s = schedfile_load(path, local, &errors, &err);
         if (!s) {
-                if (err == ENOENT) {
+                if (err == -ENOENT) {
                         print_missing(path);
                 } else {
                         g_autofree char *text = schedfile_errors_format(errors);

@@ -13,12 +13,26 @@ static bool is_leap(int64_t y) {
         return y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
 }
 
-/* Floor division by a positive divisor: C rounds towards zero, the calendar does not. */
-static int64_t floor_div(int64_t a, int64_t b) {
+int64_t civil_floor_div(int64_t a, int64_t b) {
         int64_t q = a / b;
-        if (a % b != 0 && a < 0)
+        if (a % b != 0 && (a < 0) != (b < 0))
                 q--;
         return q;
+}
+
+const char *civil_weekday_name(int weekday) {
+        static const char *const names[] = {
+                "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
+        };
+        return weekday >= 1 && weekday <= 7 ? names[weekday - 1] : "";
+}
+
+const char *civil_month_name(int month) {
+        static const char *const names[] = {
+                "January", "February", "March",     "April",   "May",      "June",
+                "July",    "August",   "September", "October", "November", "December",
+        };
+        return month >= 1 && month <= 12 ? names[month - 1] : "";
 }
 
 int64_t civil_days(Ymd date) {
@@ -30,7 +44,7 @@ int64_t civil_days(Ymd date) {
         /* Shift the year to start in March, so that the leap day is the last day of it. */
         if (m <= 2)
                 y--;
-        int64_t era = floor_div(y, 400);
+        int64_t era = civil_floor_div(y, 400);
         int64_t yoe = y - era * 400;                              /* 0..399 */
         int64_t mp = m > 2 ? m - 3 : m + 9;                       /* March = 0 */
         int64_t doy = (153 * mp + 2) / 5 + d - 1;                 /* 0..365 */
@@ -45,7 +59,7 @@ Ymd civil_from_days(int64_t days) {
                 days = -CIVIL_DAYS_LIMIT;
 
         int64_t z = days + 719468;
-        int64_t era = floor_div(z, 146097);
+        int64_t era = civil_floor_div(z, 146097);
         int64_t doe = z - era * 146097;                                   /* 0..146096 */
         int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365; /* 0..399 */
         int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);           /* 0..365 */

@@ -12,17 +12,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "paths.h"
 
 #define NOTES_MAX_SIZE (4 << 20) /* a notes file bigger than this is not ours to rewrite */
-
-static const char *const weekday_names[] = {
-        "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
-};
-static const char *const month_names[] = {
-        "January", "February", "March",     "April",   "May",      "June",
-        "July",    "August",   "September", "October", "November", "December",
-};
 
 char *notes_dir(const Series *s)
 {
@@ -72,7 +65,7 @@ char *notes_template(const char *title, Ymd date, int minute_of_day)
                                "\n"
                                "## " NOTES_HEADING_NOT_RIGHT "\n"
                                "\n",
-                               t, weekday_names[wd - 1], date.d, month_names[date.m - 1], date.y,
+                               t, civil_weekday_name(wd), date.d, civil_month_name(date.m), date.y,
                                minute_of_day / 60, minute_of_day % 60);
 }
 
@@ -165,41 +158,35 @@ char *notes_dated_line(int64_t now, Tz *tz, const char *text)
                                sec / 60 % 60, t);
 }
 
-static int write_all(int fd, const char *buf, size_t len)
-{
-        while (len > 0) {
-                ssize_t k = write(fd, buf, len);
-                if (k < 0) {
-                        if (errno == EINTR)
-                                continue;
-                        return -errno;
-                }
-                buf += k;
-                len -= (size_t) k;
-        }
-        return 0;
-}
+/* A notes file is the person's own text: read back only to add a line to it, never logged. */
+static const FileRules notes_rules = {
+        .what = "note",
+        .max_size = NOTES_MAX_SIZE,
+        /* A NUL would cut the text short in notes_insert(), and the rewrite would lose the
+         * rest. Other bytes, valid UTF-8 or not, are the person's and are kept as they are. */
+        .flags = FILEIO_NOFOLLOW | FILEIO_NO_NUL,
+};
 
 int notes_create(const char *path, const char *text)
 {
         g_autofree char *dir = g_path_get_dirname(path);
         struct stat st;
-        int r, fd;
 
-        r = paths_mkdir_private(dir, NOTES_DIR_MODE);
+        int r = fileio_mkdir_private(dir, NOTES_DIR_MODE);
         if (r < 0)
                 return r;
         /* Notes are private: not in a folder that someone else owns or can write into. */
         if (stat(dir, &st) < 0)
                 return -errno;
-        if (paths_check_trusted(&st, dir, NULL) < 0)
-                return -EPERM;
+        r = fileio_check_trusted(&st, dir, "notes folder", NULL);
+        if (r < 0)
+                return r;
 
-        fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, NOTES_FILE_MODE);
+        _cleanup_close_ int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                                      NOTES_FILE_MODE);
         if (fd < 0) {
-                r = -errno;
-                if (r != -EEXIST)
-                        return r;
+                if (errno != EEXIST)
+                        return -errno;
                 /* Existing: never touched here. But only a regular file counts as the notes
                  * file; a link planted in its place is not followed by anything of ours. */
                 if (lstat(path, &st) < 0)
@@ -211,98 +198,31 @@ int notes_create(const char *path, const char *text)
                 return 0;
         }
         /* The umask may only take bits away; set exactly 0600 whatever it is. */
-        if (fchmod(fd, NOTES_FILE_MODE) < 0 || (r = write_all(fd, text, strlen(text))) < 0 ||
-            fsync(fd) < 0) {
-                if (r >= 0)
-                        r = -errno;
+        r = fchmod(fd, NOTES_FILE_MODE) < 0 ? -errno : fileio_write_all(fd, text, strlen(text));
+        if (r == 0 && fsync(fd) < 0)
+                r = -errno;
+        if (close(fileio_take_fd(&fd)) < 0 && r == 0)
+                r = -errno;
+        if (r < 0) {
                 (void) unlink(path);
-                close(fd);
                 return r;
         }
-        if (close(fd) < 0)
-                return -errno;
         return 1;
-}
-
-static int read_notes(const char *path, char **out)
-{
-        struct stat st;
-        int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
-        if (fd < 0)
-                return -errno;
-        if (fstat(fd, &st) < 0) {
-                int r = -errno;
-                close(fd);
-                return r;
-        }
-        if (!S_ISREG(st.st_mode) || st.st_size > NOTES_MAX_SIZE) {
-                close(fd);
-                return S_ISREG(st.st_mode) ? -EFBIG : -EINVAL;
-        }
-        if (paths_check_trusted(&st, path, NULL) < 0) {
-                close(fd);
-                return -EPERM;
-        }
-        GString *buf = g_string_sized_new((gsize) st.st_size + 1);
-        char chunk[8192];
-        for (;;) {
-                ssize_t k = read(fd, chunk, sizeof chunk);
-                if (k < 0 && errno == EINTR)
-                        continue;
-                if (k < 0) {
-                        int r = -errno;
-                        close(fd);
-                        g_string_free(buf, TRUE);
-                        return r;
-                }
-                if (k == 0)
-                        break;
-                g_string_append_len(buf, chunk, k);
-                if (buf->len > NOTES_MAX_SIZE) {
-                        close(fd);
-                        g_string_free(buf, TRUE);
-                        return -EFBIG;
-                }
-        }
-        close(fd);
-        *out = g_string_free(buf, FALSE);
-        return 0;
 }
 
 int notes_append(const char *path, const char *template_text, const char *heading,
                  const char *line) {
-        g_autofree char *text = NULL, *updated = NULL, *dir = NULL, *base = NULL, *tmp = NULL;
-        int r, fd;
+        g_autofree char *text = NULL, *updated = NULL;
+        size_t len;
 
-        r = notes_create(path, template_text);
+        int r = notes_create(path, template_text);
         if (r < 0)
                 return r;
-        r = read_notes(path, &text);
+        r = fileio_read(path, &notes_rules, &text, &len, NULL);
         if (r < 0)
-                return r == -ELOOP ? -ELOOP : r;
+                return r;
         updated = notes_insert(text, heading, line);
-
-        /* Write a hidden sibling and rename it over the file: a crash or a full disk leaves
-         * the old notes whole, never half of them. */
-        dir = g_path_get_dirname(path);
-        base = g_path_get_basename(path);
-        tmp = g_strdup_printf("%s/.%s.XXXXXX", dir, base);
-        fd = g_mkstemp_full(tmp, O_WRONLY | O_CLOEXEC, NOTES_FILE_MODE);
-        if (fd < 0)
-                return -errno;
-        r = 0;
-        if (fchmod(fd, NOTES_FILE_MODE) < 0 || (r = write_all(fd, updated, strlen(updated))) < 0 ||
-            fsync(fd) < 0) {
-                if (r >= 0)
-                        r = -errno;
-                close(fd);
-                (void) unlink(tmp);
-                return r;
-        }
-        if (close(fd) < 0 || rename(tmp, path) < 0) {
-                r = -errno;
-                (void) unlink(tmp);
-                return r;
-        }
-        return 0;
+        /* Replaced through a renamed sibling: a crash or a full disk leaves the old notes
+         * whole, never half of them. */
+        return fileio_replace(path, updated, strlen(updated), NOTES_FILE_MODE);
 }

@@ -45,6 +45,8 @@ char *notes_dated_line(int64_t now, Tz *tz, const char *text);
 int notes_create(const char *path, const char *text);
 /* notes_create(path, template), then notes_insert() of `line` under `heading`, written back
  * through a 0600 temporary file renamed over it. A symbolic link or a non-regular file at
- * `path` is refused (-ELOOP, -EINVAL). 0 or -errno. */
+ * `path` is refused (-ELOOP, -EINVAL), and so is a file that others own or can change
+ * (-EPERM) or that holds a NUL byte (-EBADMSG: the rewrite would lose what follows it).
+ * 0 or -errno. */
 int notes_append(const char *path, const char *template_text, const char *heading,
                  const char *line);

@@ -17,17 +17,9 @@ static const char *const month_names[] = {
         "July",    "August",   "September", "October", "November", "December",
 };
 
-static int64_t floor_div(int64_t a, int64_t b)
-{
-        int64_t q = a / b;
-        if (a % b != 0 && ((a < 0) != (b < 0)))
-                q--;
-        return q;
-}
-
 static int64_t floor_mod(int64_t a, int64_t b)
 {
-        return a - floor_div(a, b) * b;
+        return a - civil_floor_div(a, b) * b;
 }
 
 size_t prompts_count(PromptKind kind)
@@ -88,19 +80,19 @@ static int64_t occurrence_ordinal(const Occurrence *o)
         switch (s->kind) {
         case REPEAT_WEEKLY: {
                 /* Weeks start on Monday; 1970-01-05 (day 4) was one. */
-                int64_t week = floor_div(days - 4, 7);
+                int64_t week = civil_floor_div(days - 4, 7);
                 unsigned wd = (unsigned) civil_weekday(days);
                 unsigned mask = s->weekdays & 0xfeu;
                 int per_week = __builtin_popcount(mask);
                 int rank = __builtin_popcount(mask & ((1u << wd) - 1u));
                 if (per_week == 0)
                         per_week = 1;
-                return floor_div(week, every) * per_week + rank;
+                return civil_floor_div(week, every) * per_week + rank;
         }
         case REPEAT_MONTHLY_NTH:
         case REPEAT_MONTHLY_DAY: {
                 int64_t months = (int64_t) o->local.date.y * 12 + (o->local.date.m - 1);
-                return floor_div(months, every);
+                return civil_floor_div(months, every);
         }
         case REPEAT_ONCE:
                 for (size_t k = 0; k < s->n_once; k++)

@@ -33,6 +33,6 @@ char *schedfile_errors_format(const SchedfileErrors *e);
 Schedule *schedfile_parse_buf(const char *path, const char *buf, size_t len, Tz *local,
                            SchedfileErrors **errors);
 /* Read and parse a file. A missing, unreadable or non-regular file is an error too, and
- * so is one that others can write. Sets *errno_out to the errno of a failed read (ENOENT
- * for a missing file) or 0. */
-Schedule *schedfile_load(const char *path, Tz *local, SchedfileErrors **errors, int *errno_out);
+ * so is one that others can write. Sets *error_out to the negative errno of a failed read
+ * (-ENOENT for a missing file), as state_load() does, or 0. */
+Schedule *schedfile_load(const char *path, Tz *local, SchedfileErrors **errors, int *error_out);

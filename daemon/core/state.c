@@ -5,13 +5,12 @@
 #include "state.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
+
+#include "fileio.h"
 
 #define STATE_HEADER_V1 "nudge-state 1"
 #define STATE_HEADER "nudge-state 2"
@@ -292,50 +291,45 @@ char *state_format(const State *st)
         return g_string_free(out, FALSE);
 }
 
-static int read_fd(int fd, char **buf_out, size_t *len_out)
+static const FileRules record_rules = {
+        .what = "reminder record",
+        .max_size = STATE_MAX_SIZE,
+        .flags = FILEIO_NOFOLLOW,
+};
+
+/* Renames `path` to PATH.KIND-UNIXTIME (or -UNIXTIME-N when taken), out of the way of the
+ * next save. The new name, or NULL when it could not be moved. */
+static char *set_aside(const char *path, const char *kind)
 {
-        struct stat sb;
-        if (fstat(fd, &sb) < 0)
-                return -errno;
-        if (!S_ISREG(sb.st_mode))
-                return -EISDIR;
-        if (sb.st_size > STATE_MAX_SIZE)
-                return -EFBIG;
-        g_autofree char *buf = g_malloc((size_t)sb.st_size + 1);
-        size_t got = 0;
-        while (got < (size_t)sb.st_size) {
-                ssize_t k = read(fd, buf + got, (size_t)sb.st_size - got);
-                if (k < 0 && errno == EINTR)
+        int64_t stamp = g_get_real_time() / G_USEC_PER_SEC;
+        for (unsigned i = 0; i < 100; i++) {
+                g_autofree char *aside = i == 0
+                        ? g_strdup_printf("%s.%s-%" PRId64, path, kind, stamp)
+                        : g_strdup_printf("%s.%s-%" PRId64 "-%u", path, kind, stamp, i);
+                if (g_file_test(aside, G_FILE_TEST_EXISTS))
                         continue;
-                if (k < 0)
-                        return -errno;
-                if (k == 0)
-                        break;
-                got += (size_t)k;
+                if (rename(path, aside) < 0)
+                        return NULL;
+                return g_steal_pointer(&aside);
         }
-        buf[got] = '\0';
-        *buf_out = g_steal_pointer(&buf);
-        *len_out = got;
-        return 0;
+        return NULL;
 }
 
-static int read_file(const char *path, char **buf_out, size_t *len_out)
+/* An untrusted record is set aside like a damaged one rather than left in place: its
+ * contents are never used (someone else could have written them, to silence reminders),
+ * reminders go on from an empty record, and the next save writes a new, private file, so
+ * that sent reminders are remembered across restarts again without the person having to
+ * act first. Leaving it in place would mean never saving (a save replaces it) until the
+ * person fixes it, and a fix they cannot make when another user owns it. Moving it keeps
+ * it for a person to look at. */
+State *state_load(const char *path, char **aside_out, char **problem, int *error_out)
 {
-        int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-        if (fd < 0)
-                return -errno;
-        int r = read_fd(fd, buf_out, len_out);
-        close(fd);
-        return r;
-}
-
-State *state_load(const char *path, char **set_aside, int *errno_out)
-{
-        g_autofree char *buf = NULL;
+        g_autofree char *buf = NULL, *why = NULL;
         size_t len = 0;
-        int r = read_file(path, &buf, &len);
-        *set_aside = NULL;
-        *errno_out = 0;
+        int r = fileio_read(path, &record_rules, &buf, &len, &why);
+        *aside_out = NULL;
+        *problem = NULL;
+        *error_out = 0;
         if (r == -ENOENT)
                 return state_new();
         if (r == 0) {
@@ -343,77 +337,25 @@ State *state_load(const char *path, char **set_aside, int *errno_out)
                 if (st)
                         return st;
         }
-        *errno_out = r;
-        /* Keep the damaged file for a person to look at, out of the way of the next save. */
-        int64_t stamp = g_get_real_time() / G_USEC_PER_SEC;
-        for (unsigned i = 0; i < 100 && !*set_aside; i++) {
-                g_autofree char *aside = i == 0
-                        ? g_strdup_printf("%s.corrupt-%" PRId64, path, stamp)
-                        : g_strdup_printf("%s.corrupt-%" PRId64 "-%u", path, stamp, i);
-                if (g_file_test(aside, G_FILE_TEST_EXISTS))
-                        continue;
-                if (rename(path, aside) == 0)
-                        *set_aside = g_steal_pointer(&aside);
-                else
-                        break;
-        }
+        *error_out = r;
+        bool untrusted = r == -EPERM;
+        *aside_out = set_aside(path, untrusted ? "untrusted" : "corrupt");
+        g_autofree char *kept = *aside_out ? g_strconcat(", kept as ", *aside_out, NULL) : NULL;
+        if (untrusted)
+                *problem = g_strdup_printf("%s: %s; not trusted%s; starting a new record", path,
+                                           why, kept ? kept : "");
+        else
+                *problem = g_strdup_printf("%s is damaged (%s)%s; starting a new record", path,
+                                           g_strerror(-r), kept ? kept : "");
         return state_new();
-}
-
-static int write_all(int fd, const char *buf, size_t len)
-{
-        while (len > 0) {
-                ssize_t k = write(fd, buf, len);
-                if (k < 0 && errno == EINTR)
-                        continue;
-                if (k < 0)
-                        return -errno;
-                buf += k;
-                len -= (size_t)k;
-        }
-        return 0;
-}
-
-static int mkdir_parents(const char *dir)
-{
-        g_autofree char *parent = g_path_get_dirname(dir);
-        if (g_mkdir_with_parents(parent, 0700) < 0)
-                return -errno;
-        if (mkdir(dir, 0700) < 0 && errno != EEXIST)
-                return -errno;
-        return 0;
 }
 
 int state_save(const State *st, const char *path)
 {
         g_autofree char *dir = g_path_get_dirname(path);
         g_autofree char *text = state_format(st);
-        g_autofree char *tmp = g_strdup_printf("%s.tmp-%ld", path, (long)getpid());
-        int r = mkdir_parents(dir);
+        int r = fileio_mkdir_private(dir, 0700);
         if (r < 0)
                 return r;
-
-        int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-        if (fd < 0)
-                return -errno;
-        r = write_all(fd, text, strlen(text));
-        /* fsync before rename: after a crash the name must point at complete contents. */
-        if (r == 0 && fsync(fd) < 0)
-                r = -errno;
-        if (close(fd) < 0 && r == 0)
-                r = -errno;
-        if (r == 0 && rename(tmp, path) < 0)
-                r = -errno;
-        if (r < 0) {
-                unlink(tmp);
-                return r;
-        }
-        /* fsync the folder so that the rename itself survives a power cut. */
-        int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (dfd < 0)
-                return -errno;
-        if (fsync(dfd) < 0)
-                r = -errno;
-        close(dfd);
-        return r;
+        return fileio_replace(path, text, strlen(text), 0600);
 }

@@ -52,12 +52,16 @@ State *state_parse_buf(const char *buf, size_t len, int *error_out);
 /* The file's text for `st`, records sorted; newly allocated. */
 char *state_format(const State *st);
 
-/* Loads `path`. A missing file gives an empty State. A file that cannot be read or parsed
- * is renamed aside to PATH.corrupt-UNIXTIME (so a person can look at it), *set_aside is set
- * to the new name (newly allocated), and an empty State is returned: a broken record
- * must never stop reminders. Never NULL. *errno_out: 0, or the -errno of the failure. */
-State *state_load(const char *path, char **set_aside, int *errno_out);
+/* Loads `path`. A missing file gives an empty State. A broken record must never stop
+ * reminders, so every other failure gives an empty State too, and the file is renamed out
+ * of the way of the next save, for a person to look at: to PATH.untrusted-UNIXTIME when it
+ * fails the trust check of the schedule (another user owns it, or group or others can
+ * write to it; *error_out is -EPERM), else to PATH.corrupt-UNIXTIME (it cannot be read or
+ * parsed). Then *set_aside is the new name (NULL when it could not be moved), *problem a
+ * sentence for the log that says what is wrong, how to fix it and where the file went, and
+ * *error_out the -errno of the failure; otherwise all three are NULL or 0. Never NULL. */
+State *state_load(const char *path, char **set_aside, char **problem, int *error_out);
 /* Writes atomically: a temporary file in the same folder, fsync, rename over `path`,
  * fsync of the folder. The folder is created 0700 if needed, the file is 0600.
- * Returns 0 or -errno; on failure the old file is intact. */
+ * Returns 0 or -errno; see fileio_replace() for what a failure leaves. */
 int state_save(const State *st, const char *path);

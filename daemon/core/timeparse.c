@@ -38,14 +38,14 @@ static void token(const char *s, const char **b, const char **e) {
         *e = end;
 }
 
-/* Case-insensitive match of the whole token against a lower-case word. */
+/* Case-insensitive (ASCII) match of the whole token against a word. */
 static bool token_is(const char *b, const char *e, const char *word) {
         size_t n = strlen(word);
 
         if ((size_t) (e - b) != n)
                 return false;
         for (size_t i = 0; i < n; i++)
-                if (ascii_lower(b[i]) != word[i])
+                if (ascii_lower(b[i]) != ascii_lower(word[i]))
                         return false;
         return true;
 }
@@ -109,20 +109,18 @@ int parse_date(const char *s, Ymd *out) {
 }
 
 int parse_weekday(const char *s, int *out) {
-        static const char *const names[7] = {
-                "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
-        };
         const char *b, *e;
 
         if (!s || !out)
                 return -EINVAL;
         token(s, &b, &e);
 
-        for (int i = 0; i < 7; i++) {
-                char abbr[4] = { names[i][0], names[i][1], names[i][2], '\0' };
+        for (int wd = 1; wd <= 7; wd++) {
+                const char *name = civil_weekday_name(wd);
+                char abbr[4] = { name[0], name[1], name[2], '\0' };
 
-                if (token_is(b, e, abbr) || token_is(b, e, names[i])) {
-                        *out = i + 1;
+                if (token_is(b, e, abbr) || token_is(b, e, name)) {
+                        *out = wd;
                         return 0;
                 }
         }

@@ -27,12 +27,6 @@ struct Tz {
         CacheSlot cache[CACHE_SLOTS];
 };
 
-static int64_t floor_div(int64_t a, int64_t b)
-{
-        int64_t q = a / b;
-        return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
-}
-
 static Tz *tz_wrap(GTimeZone *gtz, const char *name)
 {
         Tz *tz = g_new0(Tz, 1);
@@ -122,7 +116,7 @@ static int32_t offset_uncached(Tz *tz, int64_t t)
 
 int32_t tz_offset_at(Tz *tz, int64_t t)
 {
-        int64_t day = floor_div(t, DAY);
+        int64_t day = civil_floor_div(t, DAY);
         CacheSlot *slot = &tz->cache[(uint64_t)day % CACHE_SLOTS];
         if (slot->day != day) {
                 int64_t lo = day * DAY, hi = day * DAY + DAY - 1;
@@ -186,7 +180,7 @@ int64_t tz_resolve_days(Tz *tz, int64_t days, int minute)
 void tz_local(Tz *tz, int64_t t, Ymd *date, int *second_of_day)
 {
         int64_t local = t + tz_offset_at(tz, t);
-        int64_t days = floor_div(local, DAY);
+        int64_t days = civil_floor_div(local, DAY);
         if (date)
                 *date = civil_from_days(days);
         if (second_of_day)

@@ -63,7 +63,7 @@ int main(int argc, char **argv)
         g_autoptr(SchedfileErrors) errors = NULL;
         int err = 0;
         Schedule *schedule = schedfile_load(config, local, &errors, &err);
-        if (!schedule && err != ENOENT) {
+        if (!schedule && err != -ENOENT) {
                 g_autofree char *text = errors ? schedfile_errors_format(errors) : NULL;
                 fputs(text ? text : "nudged: cannot read the schedule\n", stderr);
                 log_err("%s has problems: not starting (fix it, then start nudged again)", config);

@@ -225,7 +225,7 @@ static bool reload(Service *s, char **message)
                 s->had_schedule = true;
                 g_clear_pointer(&s->problem, g_free);
                 log_info("Loaded %s: %zu series", s->config_path, fresh->n_series);
-        } else if (err == ENOENT) {
+        } else if (err == -ENOENT) {
                 /* The person removed the file: nothing left to remind of. */
                 set_schedule(s, schedule_new());
                 s->file_state = FILE_MISSING;
@@ -327,12 +327,11 @@ static State *load_record(const char *path)
 {
         if (!path)
                 return state_new();
-        g_autofree char *aside = NULL;
+        g_autofree char *aside = NULL, *problem = NULL;
         int err = 0;
-        State *st = state_load(path, &aside, &err);
-        if (err < 0)
-                log_err("%s is damaged (%s)%s%s; starting a new record", path, g_strerror(-err),
-                        aside ? ", kept as " : "", aside ? aside : "");
+        State *st = state_load(path, &aside, &problem, &err);
+        if (problem)
+                log_err("%s", problem);
         return st;
 }
 

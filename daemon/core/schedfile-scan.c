@@ -1,0 +1,294 @@
+/* SPDX-License-Identifier: MIT */
+/* The schedule file's strict line scanner, which knows where each key came from, and the
+ * report of problems that every pass of the reader adds to. */
+#include "config.h"
+
+#include "schedfile-scan.h"
+
+#include <string.h>
+
+#include "timeparse.h"
+
+/* ---- the report ------------------------------------------------------------------------ */
+
+void report_init(Report *r, const char *path)
+{
+        *r = (Report){path, g_array_new(FALSE, FALSE, sizeof(SchedfileError)), 0};
+}
+
+void report(Report *r, unsigned line, const char *fmt, ...)
+{
+        if (r->errors->len >= SCHEDFILE_MAX_ERRORS) {
+                r->suppressed++;
+                return;
+        }
+        va_list ap;
+        va_start(ap, fmt);
+        SchedfileError e = {line, g_strdup_vprintf(fmt, ap)};
+        va_end(ap);
+        g_array_append_val(r->errors, e);
+}
+
+static int cmp_error(const void *a, const void *b)
+{
+        const SchedfileError *x = a, *y = b;
+        /* Equal lines keep the order they were found in: g_array_sort() is stable (GLib
+         * >= 2.32), while heap addresses say nothing about the order of allocation. */
+        return (x->line > y->line) - (x->line < y->line);
+}
+
+SchedfileErrors *report_finish(Report *r)
+{
+        if (r->errors->len == 0) {
+                g_array_free(r->errors, TRUE);
+                return NULL;
+        }
+        g_array_sort(r->errors, cmp_error);
+        SchedfileErrors *e = g_new0(SchedfileErrors, 1);
+        e->path = g_strdup(r->path);
+        e->n_errors = r->errors->len;
+        e->n_suppressed = r->suppressed;
+        e->errors = (SchedfileError *)(void *)g_array_free(r->errors, FALSE);
+        return e;
+}
+
+/* ---- the line scanner ------------------------------------------------------------------ */
+
+typedef struct {
+        Report *r;
+        GPtrArray *sections; /* of ScanSection */
+        GHashTable *seen;    /* "id" and "id:name" -> the line they were first on */
+        char *section;       /* id of the section that keys go to; NULL after a broken header */
+        unsigned section_line; /* of the last header, good or broken; 0 before any */
+} Scanner;
+
+static void scansection_free(void *p)
+{
+        ScanSection *ss = p;
+        for (guint i = 0; i < ss->keys->len; i++)
+                g_free(g_array_index(ss->keys, ScanKey, i).name);
+        g_array_free(ss->keys, TRUE);
+        /* One dictionary per section: iniparser's dictionary_set() scans every entry, so one
+         * big dictionary would make a large file quadratic. */
+        dictionary_del(ss->values);
+        g_free(ss->spelling);
+        g_free(ss->id);
+        g_free(ss);
+}
+
+const char *scan_value(const ScanSection *ss, const ScanKey *key)
+{
+        g_autofree char *full = g_strconcat(ss->id, ":", key->name, NULL);
+        /* Not iniparser_getstring(): it copies the key into a buffer of 1,024 bytes and
+         * misses longer ones, and a section name may be longer than that. */
+        return dictionary_get(ss->values, full, NULL);
+}
+
+/* Letters, digits and the `punctuation` given; not empty. Section names may hold '.',
+ * key names not; neither may hold ':', iniparser's separator of section and key. */
+static bool name_ok(const char *name, const char *punctuation)
+{
+        if (!*name)
+                return false;
+        for (const char *p = name; *p; p++)
+                if (!g_ascii_isalnum(*p) && !strchr(punctuation, *p))
+                        return false;
+        return true;
+}
+
+/* Reads one value: quoted (taken literally) or unquoted (up to a comment, trimmed).
+ * Returns NULL after reporting a problem. */
+static char *scan_quoted_or_plain(Report *r, unsigned line, char *v)
+{
+        v = str_trim(v);
+        if (v[0] == '"' || v[0] == '\'') {
+                char *close = strchr(v + 1, v[0]);
+                if (!close) {
+                        report(r, line, "the value opens a %s quote that is never closed",
+                               v[0] == '"' ? "double" : "single");
+                        return NULL;
+                }
+                char *rest = str_trim(close + 1);
+                if (*rest && *rest != '#' && *rest != ';') {
+                        report(r, line, "text after the closing quote: put the whole value "
+                                        "inside the quotes, or start a comment with '#'");
+                        return NULL;
+                }
+                return g_strndup(v + 1, (size_t)(close - v - 1));
+        }
+        v[strcspn(v, "#;")] = '\0';
+        return g_strdup(str_trim(v));
+}
+
+/* The name of a [header] line, or NULL after reporting why it is not a good one. */
+static char *header_name(Report *r, unsigned line, char *s)
+{
+        char *close = strchr(s, ']');
+        if (!close) {
+                report(r, line, "a section header needs a closing ']', as in [therapy]");
+                return NULL;
+        }
+        char *rest = str_trim(close + 1);
+        if (*rest && *rest != '#' && *rest != ';') {
+                report(r, line, "unexpected text after the section header");
+                return NULL;
+        }
+        *close = '\0';
+        char *name = str_trim(s + 1);
+        if (!name_ok(name, "-_.")) {
+                report(r, line, "'%s' is not a valid section name: use letters, digits, "
+                                "'-', '_' and '.'", name);
+                return NULL;
+        }
+        return name;
+}
+
+static void scan_header(Scanner *sc, unsigned line, char *s)
+{
+        g_clear_pointer(&sc->section, g_free);
+        /* Even a broken header is a header: its keys are not "before any section". */
+        sc->section_line = line;
+        const char *name = header_name(sc->r, line, s);
+        if (!name)
+                return;
+        g_autofree char *id = g_ascii_strdown(name, -1);
+        unsigned first = GPOINTER_TO_UINT(g_hash_table_lookup(sc->seen, id));
+        if (first) {
+                report(sc->r, line, "section [%s] appears a second time (first on line %u): "
+                                    "keep one and merge their keys", id, first);
+                return;
+        }
+        g_hash_table_insert(sc->seen, g_strdup(id), GUINT_TO_POINTER(line));
+        ScanSection *ss = g_new0(ScanSection, 1);
+        ss->id = g_strdup(id);
+        ss->spelling = g_strdup(name);
+        ss->line = line;
+        ss->keys = g_array_new(FALSE, FALSE, sizeof(ScanKey));
+        ss->values = dictionary_new(16);
+        g_ptr_array_add(sc->sections, ss);
+        sc->section = g_steal_pointer(&id);
+}
+
+/* The lower-case name of a `key = value` line, or NULL after reporting a problem. */
+static char *entry_name(Report *r, unsigned line, char *s, char **value_text)
+{
+        char *eq = strchr(s, '=');
+        if (!eq) {
+                report(r, line, "expected 'key = value', a [section] header, or a comment "
+                                "starting with '#'");
+                return NULL;
+        }
+        *eq = '\0';
+        char *key = str_trim(s);
+        if (!*key) {
+                report(r, line, "a key name is missing before '='");
+                return NULL;
+        }
+        char *lkey = g_ascii_strdown(key, -1);
+        if (!name_ok(lkey, "-_")) {
+                report(r, line, "'%s' is not a valid key name", key);
+                g_free(lkey);
+                return NULL;
+        }
+        *value_text = eq + 1;
+        return lkey;
+}
+
+static void scan_entry(Scanner *sc, unsigned line, char *s)
+{
+        char *value_text = NULL;
+        g_autofree char *lkey = entry_name(sc->r, line, s, &value_text);
+        if (!lkey)
+                return;
+        g_autofree char *value = scan_quoted_or_plain(sc->r, line, value_text);
+        if (!value)
+                return;
+        if (!sc->section) {
+                /* A header that failed leaves its keys without a home: say so only when
+                 * there was no header at all, not once more per key. */
+                if (sc->section_line == 0)
+                        report(sc->r, line, "'%s' comes before any [section]: put it under "
+                                            "[defaults] or under a session's header", lkey);
+                return;
+        }
+        g_autofree char *full = g_strconcat(sc->section, ":", lkey, NULL);
+        unsigned first = GPOINTER_TO_UINT(g_hash_table_lookup(sc->seen, full));
+        if (first) {
+                report(sc->r, line, "'%s' is set a second time in [%s] (first on line %u): "
+                                    "keep one", lkey, sc->section, first);
+                return;
+        }
+        g_hash_table_insert(sc->seen, g_strdup(full), GUINT_TO_POINTER(line));
+        ScanSection *ss = g_ptr_array_index(sc->sections, sc->sections->len - 1);
+        dictionary_set(ss->values, full, value);
+        ScanKey k = {g_steal_pointer(&lkey), line};
+        g_array_append_val(ss->keys, k);
+}
+
+static void scan_line(Scanner *sc, char *text, unsigned line)
+{
+        char *s = str_trim(text);
+        if (!*s || *s == '#' || *s == ';')
+                return;
+        if (*s == '[')
+                scan_header(sc, line, s);
+        else
+                scan_entry(sc, line, s);
+}
+
+/* Whether a line is text that the scanner can read; reports why not. */
+static bool line_ok(Report *r, unsigned line, const char *text, size_t n)
+{
+        const char *bad = NULL;
+        if (memchr(text, '\0', n)) {
+                report(r, line, "holds a NUL byte: the schedule must be plain text");
+                return false;
+        }
+        if (!g_utf8_validate_len(text, n, &bad)) {
+                report(r, line, "is not valid UTF-8 (at byte %zu of the line): save the "
+                                "file as UTF-8", (size_t)(bad - text) + 1);
+                return false;
+        }
+        if (n > SCHEDFILE_MAX_LINE) {
+                report(r, line, "is %zu bytes long; lines may hold at most %d", n,
+                       SCHEDFILE_MAX_LINE);
+                return false;
+        }
+        return true;
+}
+
+GPtrArray *scan_buf(Report *r, const char *buf, size_t len)
+{
+        Scanner sc = {
+                .r = r,
+                .sections = g_ptr_array_new_with_free_func(scansection_free),
+                .seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
+        };
+        unsigned line = 0, binary_lines = 0;
+        size_t pos = 0;
+
+        /* Some editors begin UTF-8 files with a byte order mark: it is not part of line 1. */
+        if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
+                pos = 3;
+        while (pos < len) {
+                const char *nl = memchr(buf + pos, '\n', len - pos);
+                size_t n = nl ? (size_t)(nl - (buf + pos)) : len - pos;
+                const char *text = buf + pos;
+                pos += n + (nl ? 1 : 0);
+                line++;
+                if (n > 0 && text[n - 1] == '\r')
+                        n--;
+                if (line_ok(r, line, text, n)) {
+                        g_autofree char *copy = g_strndup(text, n);
+                        scan_line(&sc, copy, line);
+                } else if (++binary_lines >= 20) {
+                        /* A binary file would give one message per line; a few prove it. */
+                        report(r, 0, "this does not look like a schedule file: stopped "
+                                     "reading after line %u", line);
+                        break;
+                }
+        }
+        g_hash_table_destroy(sc.seen);
+        g_free(sc.section);
+        return sc.sections;
+}

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+/* Inside the schedule file reader (not for other modules): the list of problems found,
+ * each with its line, and the line scanner, which records every section and key with the
+ * line it came from and keeps the values in an iniparser dictionary per section. */
+#pragma once
+#include <glib.h>
+#include <iniparser/dictionary.h>
+#include <stddef.h>
+
+#include "schedfile.h"
+
+/* Problems as they are found, by any pass. */
+typedef struct {
+        const char *path;
+        GArray *errors; /* of SchedfileError */
+        size_t suppressed;
+} Report;
+
+void report_init(Report *r, const char *path);
+void report(Report *r, unsigned line, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+/* The problems in order of line (found order within a line), or NULL when there are none.
+ * Ends the report either way. */
+SchedfileErrors *report_finish(Report *r);
+
+typedef struct {
+        char *name;    /* lower case: "remind" */
+        unsigned line;
+} ScanKey;
+
+/* A section with a valid header that was not seen before, and its keys. */
+typedef struct {
+        char *id;           /* lower case */
+        char *spelling;     /* as written (for default titles) */
+        unsigned line;      /* of the header */
+        GArray *keys;       /* of ScanKey, in the order of the file, each name once */
+        dictionary *values; /* "id:name" -> value */
+} ScanSection;
+
+/* Reads the lines of a schedule file into sections (a GPtrArray of ScanSection, in the order
+ * of the file). Every problem of form goes to `r`: bad bytes, headers, key names, quoting,
+ * repetitions. Keys of a broken header are dropped. */
+GPtrArray *scan_buf(Report *r, const char *buf, size_t len);
+/* The value of one of the section's keys. */
+const char *scan_value(const ScanSection *ss, const ScanKey *key);

@@ -1,0 +1,288 @@
+/* SPDX-License-Identifier: MIT */
+/* The values of the schedule file's keys, one at a time: each reader fills its part of a
+ * Series (or of the defaults) and reports what is wrong with the value, at its line. */
+#include "config.h"
+
+#include "schedfile-values.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "timeparse.h"
+
+#define HINT_TIME "write the time as HH:MM, 24-hour (14:00, 09:30)"
+#define HINT_LEAD "write lead times like 1w, 1d, 2h, 30m, 1h30m or 0m, at most 4w"
+
+static int cmp_i64(const void *a, const void *b)
+{
+        int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+        return (x > y) - (x < y);
+}
+
+/* Splits on commas and blanks; empty pieces dropped. */
+static char **split_words(const char *v)
+{
+        char **parts = g_strsplit_set(v, ", \t", -1);
+        size_t n = 0;
+        for (size_t i = 0; parts[i]; i++) {
+                if (*parts[i])
+                        parts[n++] = parts[i];
+                else
+                        g_free(parts[i]);
+        }
+        parts[n] = NULL;
+        return parts;
+}
+
+static bool is_weekday(Report *r, unsigned line, const char *w, int *wd)
+{
+        if (parse_weekday(w, wd) == 0)
+                return true;
+        report(r, line, "'%s' is not a weekday: use Mon, Tue, Wed, Thu, Fri, Sat, Sun or the "
+                        "full English names", w);
+        return false;
+}
+
+static bool is_time(Report *r, unsigned line, const char *w, int *minute)
+{
+        if (parse_hhmm(w, minute) == 0)
+                return true;
+        report(r, line, "'%s' is not a time: %s", w, HINT_TIME);
+        return false;
+}
+
+bool value_weekly(Report *r, unsigned line, const char *v, Series *s)
+{
+        g_auto(GStrv) w = split_words(v);
+        size_t n = g_strv_length(w);
+        if (n < 2) {
+                report(r, line, "weekly needs one or more weekdays and a time, as in 'Tue 14:00' "
+                                "or 'Mon, Thu 09:30'");
+                return false;
+        }
+        bool ok = true;
+        unsigned mask = 0;
+        for (size_t i = 0; i + 1 < n; i++) {
+                int wd;
+                if (is_weekday(r, line, w[i], &wd))
+                        mask |= 1u << wd;
+                else
+                        ok = false;
+        }
+        int minute;
+        ok &= is_time(r, line, w[n - 1], &minute);
+        if (!ok)
+                return false;
+        s->kind = REPEAT_WEEKLY;
+        s->weekdays = mask;
+        s->minute = minute;
+        return true;
+}
+
+static int parse_ordinal(const char *w)
+{
+        static const char *const short_names[] = {"1st", "2nd", "3rd", "4th", "5th"};
+        static const char *const long_names[] = {"first", "second", "third", "fourth", "fifth"};
+        for (int i = 0; i < 5; i++)
+                if (!g_ascii_strcasecmp(w, short_names[i]) || !g_ascii_strcasecmp(w, long_names[i]))
+                        return i + 1;
+        if (!g_ascii_strcasecmp(w, "last"))
+                return -1;
+        return 0;
+}
+
+/* "15 09:00" */
+static bool monthly_day(Report *r, unsigned line, char **w, Series *s)
+{
+        int mday, minute = 0;
+        bool ok = true;
+        /* "05" reads as the 5th, as people write dates. */
+        const char *day = (w[0][0] == '0' && w[0][1]) ? w[0] + 1 : w[0];
+        if (parse_uint_range(day, 1, 31, &mday) < 0) {
+                report(r, line, "'%s' is not a day of the month: use 1 to 31, as in '15 09:00'",
+                       w[0]);
+                ok = false;
+        }
+        ok &= is_time(r, line, w[1], &minute);
+        if (!ok)
+                return false;
+        s->kind = REPEAT_MONTHLY_DAY;
+        s->mday = mday;
+        s->minute = minute;
+        return true;
+}
+
+/* "2nd Wed 17:00" */
+static bool monthly_nth(Report *r, unsigned line, char **w, Series *s)
+{
+        int nth = parse_ordinal(w[0]), wd = 0, minute = 0;
+        bool ok = true;
+        if (nth == 0) {
+                report(r, line, "'%s' is not 1st, 2nd, 3rd, 4th, 5th or last", w[0]);
+                ok = false;
+        }
+        ok &= is_weekday(r, line, w[1], &wd);
+        ok &= is_time(r, line, w[2], &minute);
+        if (!ok)
+                return false;
+        s->kind = REPEAT_MONTHLY_NTH;
+        s->nth = nth;
+        s->weekday = wd;
+        s->minute = minute;
+        return true;
+}
+
+bool value_monthly(Report *r, unsigned line, const char *v, Series *s)
+{
+        g_auto(GStrv) w = split_words(v);
+        size_t n = g_strv_length(w);
+        if (n == 2 && parse_ordinal(w[0]) != 0) {
+                report(r, line, "monthly '%s' needs a weekday and a time, as in '%s Wed 17:00'",
+                       v, w[0]);
+                return false;
+        }
+        if (n == 2)
+                return monthly_day(r, line, w, s);
+        if (n == 3)
+                return monthly_nth(r, line, w, s);
+        report(r, line, "monthly takes a weekday of the month and a time ('2nd Wed 17:00', "
+                        "'last Fri 10:00') or a day of the month and a time ('15 09:00')");
+        return false;
+}
+
+static int cmp_local(const void *a, const void *b)
+{
+        const LocalTime *x = a, *y = b;
+        int64_t dx = civil_days(x->date), dy = civil_days(y->date);
+        if (dx != dy)
+                return (dx > dy) - (dx < dy);
+        return (x->minute > y->minute) - (x->minute < y->minute);
+}
+
+bool value_once(Report *r, unsigned line, const char *v, Series *s)
+{
+        g_auto(GStrv) items = g_strsplit(v, ",", -1);
+        GArray *out = g_array_new(FALSE, FALSE, sizeof(LocalTime));
+        bool ok = true;
+        for (size_t i = 0; items[i]; i++) {
+                g_auto(GStrv) w = split_words(items[i]);
+                LocalTime lt;
+                if (g_strv_length(w) != 2 || parse_date(w[0], &lt.date) < 0 ||
+                    parse_hhmm(w[1], &lt.minute) < 0) {
+                        report(r, line, "'%s' is not a date and time: write 'YYYY-MM-DD HH:MM' "
+                                        "(2026-12-02 09:30), several separated by commas",
+                               str_trim(items[i]));
+                        ok = false;
+                        continue;
+                }
+                g_array_append_val(out, lt);
+        }
+        if (ok && out->len == 0) {
+                report(r, line, "once needs at least one date and time, as in '2026-12-02 09:30'");
+                ok = false;
+        }
+        if (!ok) {
+                g_array_free(out, TRUE);
+                return false;
+        }
+        g_array_sort(out, cmp_local);
+        size_t n = 0;
+        LocalTime *lts = (LocalTime *)(void *)out->data;
+        for (size_t i = 0; i < out->len; i++)
+                if (n == 0 || cmp_local(&lts[n - 1], &lts[i]) != 0)
+                        lts[n++] = lts[i];
+        s->kind = REPEAT_ONCE;
+        s->n_once = n;
+        s->once = (LocalTime *)(void *)g_array_free(out, FALSE);
+        return true;
+}
+
+bool value_skip(Report *r, unsigned line, const char *v, Series *s)
+{
+        g_auto(GStrv) w = split_words(v);
+        size_t n = g_strv_length(w);
+        if (n == 0) {
+                report(r, line, "skip needs one or more dates: %s", HINT_DATE);
+                return false;
+        }
+        int64_t *days = g_new(int64_t, n);
+        bool ok = true;
+        for (size_t i = 0; i < n; i++) {
+                Ymd d;
+                if (parse_date(w[i], &d) < 0) {
+                        report(r, line, "'%s' is not a date: %s", w[i], HINT_DATE);
+                        ok = false;
+                } else {
+                        days[i] = civil_days(d);
+                }
+        }
+        if (!ok) {
+                g_free(days);
+                return false;
+        }
+        qsort(days, n, sizeof(int64_t), cmp_i64);
+        s->skip = days;
+        s->n_skip = n;
+        return true;
+}
+
+bool value_remind(Report *r, unsigned line, const char *v, Lead *leads, size_t *n_leads)
+{
+        g_auto(GStrv) items = g_strsplit(v, ",", -1);
+        size_t n = 0;
+        bool ok = true;
+        for (size_t i = 0; items[i]; i++) {
+                char *item = str_trim(items[i]);
+                if (!*item && !items[i + 1] && i > 0)
+                        break; /* a trailing comma */
+                if (!*item) {
+                        report(r, line, "an empty lead time between commas: %s", HINT_LEAD);
+                        ok = false;
+                        continue;
+                }
+                if (n == SCHEDULE_MAX_LEADS) {
+                        report(r, line, "at most %d lead times per session", SCHEDULE_MAX_LEADS);
+                        return false;
+                }
+                if (parse_lead(item, &leads[n]) < 0) {
+                        report(r, line, "'%s' is not a lead time: %s", item, HINT_LEAD);
+                        ok = false;
+                        continue;
+                }
+                n++;
+        }
+        if (ok && n == 0) {
+                report(r, line, "remind needs at least one lead time: %s", HINT_LEAD);
+                ok = false;
+        }
+        if (ok)
+                *n_leads = n;
+        return ok;
+}
+
+bool value_text(Report *r, unsigned line, const char *key, const char *v, size_t max)
+{
+        if (!*v) {
+                report(r, line, "%s is empty: give it a value or remove the line", key);
+                return false;
+        }
+        if (strlen(v) > max) {
+                report(r, line, "%s is %zu bytes long; at most %zu are allowed", key, strlen(v), max);
+                return false;
+        }
+        return true;
+}
+
+Tz *value_tz(Report *r, GHashTable *zones, unsigned line, const char *v)
+{
+        Tz *tz = g_hash_table_lookup(zones, v);
+        if (tz)
+                return tz_ref(tz);
+        tz = *v ? tz_new(v) : NULL;
+        if (tz)
+                g_hash_table_insert(zones, g_strdup(v), tz_ref(tz));
+        if (!tz)
+                report(r, line, "unknown time zone '%s': use an IANA name such as Europe/Berlin or "
+                                "America/New_York (listed under /usr/share/zoneinfo)", v);
+        return tz;
+}
