@@ -377,7 +377,8 @@ static SchedfileErrors *file_error(const char *path, char *message)
         return e;
 }
 
-Schedule *schedfile_load(const char *path, Tz *local, SchedfileErrors **errors, int *error_out)
+Schedule *schedfile_load_text(const char *path, Tz *local, SchedfileErrors **errors,
+                              int *error_out, char **text_out, size_t *len_out)
 {
         g_autofree char *buf = NULL;
         char *why = NULL;
@@ -388,5 +389,15 @@ Schedule *schedfile_load(const char *path, Tz *local, SchedfileErrors **errors, 
                 *errors = file_error(path, why);
                 return NULL;
         }
-        return schedfile_parse_buf(path, buf, len, local, errors);
+        Schedule *s = schedfile_parse_buf(path, buf, len, local, errors);
+        if (text_out) {
+                *text_out = g_steal_pointer(&buf);
+                *len_out = len;
+        }
+        return s;
+}
+
+Schedule *schedfile_load(const char *path, Tz *local, SchedfileErrors **errors, int *error_out)
+{
+        return schedfile_load_text(path, local, errors, error_out, NULL, NULL);
 }

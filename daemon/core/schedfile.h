@@ -36,3 +36,8 @@ Schedule *schedfile_parse_buf(const char *path, const char *buf, size_t len, Tz 
  * so is one that others can write. Sets *error_out to the negative errno of a failed read
  * (-ENOENT for a missing file), as state_load() does, or 0. */
 Schedule *schedfile_load(const char *path, Tz *local, SchedfileErrors **errors, int *error_out);
+/* schedfile_load(), and the bytes it parsed in *text_out (NUL-terminated, newly allocated,
+ * *len_out bytes) whenever the file could be read, good or not: what nudged keeps as the
+ * last good schedule is exactly what parsed. */
+Schedule *schedfile_load_text(const char *path, Tz *local, SchedfileErrors **errors,
+                              int *error_out, char **text_out, size_t *len_out);
