@@ -223,12 +223,13 @@ static bool has_cap(char **caps, const char *cap)
 static NotifyNotification *build(Shown *sh)
 {
         g_auto(GStrv) caps = server_caps();
-        bool actions = has_cap(caps, "actions");
+        /* A notice without a notes file (the schedule's problem) has nothing to act on. */
+        bool actions = has_cap(caps, "actions") && sh->notes_path;
         bool markup = has_cap(caps, "body-markup");
 
         g_autofree char *summary = g_utf8_make_valid(sh->summary ? sh->summary : "", -1);
-        g_autofree char *plain = actions ? g_strdup(sh->body ? sh->body : "")
-                                         : body_without_actions(sh);
+        g_autofree char *plain = actions || !sh->notes_path ? g_strdup(sh->body ? sh->body : "")
+                                                            : body_without_actions(sh);
         g_autofree char *valid = g_utf8_make_valid(plain, -1);
         /* Where the server parses the body as markup, text from the schedule file
          * ("Dr. <b>Ødegaard</b> & co") must show as written, and a bare '&' would make

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* nudged: the reminder service. main only wires options, the schedule and the service. */
+/* nudged: the reminder service. main only wires the options and the service. */
 #include "config.h"
 
 #include <errno.h>
@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "schedfile.h"
 #include "exitcode.h"
 #include "i18n.h"
 #include "log.h"
@@ -60,25 +59,12 @@ int main(int argc, char **argv)
         if (!config)
                 config = paths_default_config();
         g_autoptr(Tz) local = tz_new_local();
-        g_autoptr(SchedfileErrors) errors = NULL;
-        int err = 0;
-        Schedule *schedule = schedfile_load(config, local, &errors, &err);
-        if (!schedule && err != -ENOENT) {
-                g_autofree char *text = errors ? schedfile_errors_format(errors) : NULL;
-                fputs(text ? text : "nudged: cannot read the schedule\n", stderr);
-                log_err("%s has problems: not starting (fix it, then start nudged again)", config);
-                return EXIT_CONFIG;
-        }
-        if (!schedule)
-                log_notice("%s does not exist yet: waiting for it", config);
-
         g_autofree char *state_dir = paths_state_dir();
-        g_autofree char *state_path = g_build_filename(state_dir, "sent", NULL);
         ServiceOptions opts = {
                 .config_path = config,
-                .state_path = dry_run ? NULL : state_path,
+                .state_dir = dry_run ? NULL : state_dir,
                 .dry_run = dry_run,
         };
-        g_autoptr(Service) service = service_new(&opts, schedule, local);
+        g_autoptr(Service) service = service_new(&opts, local);
         return service_run(service) < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }

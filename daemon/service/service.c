@@ -18,31 +18,37 @@
 #include <unistd.h>
 
 #include "bus.h"
-#include "format.h"
+#include "lastgood.h"
 #include "log.h"
 #include "notifier.h"
 #include "outbox.h"
-#include "paths.h"
 #include "schedfile.h"
 #include "state.h"
+#include "status.h"
 #include "watch.h"
 
-typedef enum {
-        FILE_OK,      /* the schedule in force is the file's */
-        FILE_MISSING, /* no file yet */
-        FILE_BROKEN,  /* the file has problems; the previous schedule stays */
-} FileState;
+/* The ticket of the notice about a broken schedule: the outbox's count from 1 up. */
+#define PROBLEM_TICKET UINT64_MAX
+/* A notice about a broken schedule that no server took is tried again this much later. */
+#define PROBLEM_RETRY_SECONDS 30
 
 struct Service {
         ServiceOptions opts;
         char *config_path;
-        char *state_path;
+        char *state_path;    /* the sent record; NULL: in memory only */
+        char *lastgood_path; /* the last good schedule; NULL: none kept */
+        char *told_path;     /* which broken version the person was told about */
         GMainLoop *loop;
         Tz *local;
         Schedule *schedule; /* never NULL: empty when there is no file */
         FileState file_state;
         char *problem; /* FILE_BROKEN: "FILE:LINE: message" of the first problem */
-        bool had_schedule;
+        unsigned problem_line;
+        bool had_schedule; /* a schedule read without problems is in force */
+        char *broken;      /* FILE_BROKEN: what the file held (or the problem), to tell once */
+        size_t broken_len;
+        uint32_t problem_id; /* the server's id of the notice about it */
+        guint problem_retry;
         Notifier *notifier;
         Outbox *outbox;
         Watch *watch;
@@ -70,66 +76,18 @@ static void notify_systemd(const char *msg)
                 log_debug("sd_notify: %s", g_strerror(-r));
 }
 
-/* ---- status ------------------------------------------------------------------------- */
-
-static void append_reminder(Service *s, GString *out, const Plan *p)
-{
-        const Series *se = p->next.series;
-        OutboxPhase phase = outbox_phase(s->outbox, se->id, p->next.start);
-        if (phase == OUTBOX_WAITING) {
-                g_string_append(out, "reminder waiting for the notification server");
-        } else if (phase == OUTBOX_SENDING) {
-                g_string_append(out, "reminder going out now");
-        } else if (p->next_reminder != INT64_MIN) {
-                g_autofree char *r = format_short(se->tz, p->next_reminder);
-                g_string_append_printf(out, "reminder %s", r);
-        } else {
-                g_string_append(out, "no reminder left before it");
-        }
-        unsigned waiting = outbox_waiting(s->outbox, se->id, p->next.start);
-        if (waiting)
-                g_string_append_printf(out, " (%u more waiting for the notification server)",
-                                       waiting);
-}
-
-/* A check-in comes before the next session (or no session is left). */
-static char *checkin_text(Service *s, const Plan *p)
-{
-        g_autofree char *when = format_short(s->local, p->next_checkin);
-        if (!p->has_next)
-                return g_strdup_printf("Check-in %s; no session upcoming", when);
-        const Series *se = p->next.series;
-        g_autofree char *next = format_short(se->tz, p->next.start);
-        return g_strdup_printf("Check-in %s; next: %s, %s", when,
-                               se->privacy ? "Session" : se->title, next);
-}
-
-static char *status_text(Service *s, const Plan *p)
-{
-        if (s->file_state == FILE_BROKEN)
-                return g_strdup_printf("%s; %s", s->problem,
-                                       s->had_schedule ? "previous schedule still in force"
-                                                       : "no schedule in force");
-        if (s->file_state == FILE_MISSING)
-                return g_strdup_printf("No schedule yet: create %s with \"nudge edit\" or copy %s",
-                                       s->config_path, paths_example_config());
-        if (!p->has_next && p->next_checkin == INT64_MIN)
-                return g_strdup_printf("Nothing upcoming in %s", s->config_path);
-        if (!p->has_next || p->next_checkin < p->next.start)
-                return checkin_text(s, p);
-
-        const Series *se = p->next.series;
-        g_autofree char *when = format_short(se->tz, p->next.start);
-        /* With privacy the status says only that a session is coming, like the reminder. */
-        GString *out = g_string_new(NULL);
-        g_string_append_printf(out, "Next: %s, %s; ", se->privacy ? "Session" : se->title, when);
-        append_reminder(s, out, p);
-        return g_string_free(out, FALSE);
-}
-
 static void update_status(Service *s, const Plan *p)
 {
-        g_autofree char *text = status_text(s, p);
+        StatusInput in = {
+                .file_state = s->file_state,
+                .problem = s->problem,
+                .has_schedule = s->file_state == FILE_BROKEN ? s->had_schedule
+                                                             : s->schedule->n_series > 0,
+                .config_path = s->config_path,
+                .local = s->local,
+                .outbox = s->outbox,
+        };
+        g_autofree char *text = status_text(&in, p);
         if (g_strcmp0(text, s->status) == 0)
                 return;
         g_free(s->status);
@@ -178,9 +136,15 @@ static void replan(Service *s)
         update_status(s, plan);
 }
 
+static void problem_answered(Service *s, const NotifierResult *result);
+
 static void on_sent(void *userdata, uint64_t ticket, const NotifierResult *result)
 {
         Service *s = userdata;
+        if (ticket == PROBLEM_TICKET) {
+                problem_answered(s, result);
+                return;
+        }
         outbox_sent(s->outbox, ticket, result, now_seconds());
         replan(s);
 }
@@ -201,8 +165,9 @@ static void set_schedule(Service *s, Schedule *schedule)
         outbox_set_schedule(s->outbox, s->schedule, s->local);
 }
 
-static char *first_problem(const char *path, const SchedfileErrors *errors)
+static char *first_problem(const char *path, const SchedfileErrors *errors, unsigned *line)
 {
+        *line = errors && errors->n_errors > 0 ? errors->errors[0].line : 0;
         if (errors && errors->n_errors > 0 && errors->errors[0].line > 0)
                 return g_strdup_printf("%s:%u: %s", path, errors->errors[0].line,
                                        errors->errors[0].message);
@@ -211,40 +176,131 @@ static char *first_problem(const char *path, const SchedfileErrors *errors)
         return g_strdup_printf("%s: cannot be read", path);
 }
 
+/* ---- a broken schedule: told once per broken version ------------------------------- */
+
+static gboolean problem_retry(gpointer userdata);
+
+static void tell_problem(Service *s)
+{
+        if (!s->broken || (s->told_path && lastgood_was_told(s->told_path, s->broken,
+                                                              s->broken_len)))
+                return;
+        g_autofree char *file = g_path_get_basename(s->config_path);
+        const char *meanwhile = s->had_schedule ? "reminders go on from the last good version"
+                                                : "no reminders until it is fixed";
+        g_autofree char *body =
+                s->problem_line > 0
+                        ? g_strdup_printf("The schedule has a problem at line %u of %s; %s. "
+                                          "\"nudge check\" shows what is wrong.",
+                                          s->problem_line, file, meanwhile)
+                        : g_strdup_printf("The schedule %s cannot be read; %s. \"nudge check\" "
+                                          "shows what is wrong.", file, meanwhile);
+        /* No title, no value from the file: it may show on a lock screen. No notes file:
+         * no actions. */
+        Notice notice = {
+                .series_id = "",
+                .summary = "Your session schedule needs a look",
+                .body = body,
+                .replaces_id = s->problem_id,
+        };
+        notifier_send(s->notifier, &notice, PROBLEM_TICKET);
+}
+
+static void problem_answered(Service *s, const NotifierResult *result)
+{
+        if (!s->broken)
+                return; /* fixed meanwhile */
+        if (result->ok) {
+                s->problem_id = result->id;
+                if (s->told_path)
+                        lastgood_mark_told(s->told_path, s->broken, s->broken_len);
+                return;
+        }
+        if (!s->problem_retry)
+                s->problem_retry = g_timeout_add_seconds(PROBLEM_RETRY_SECONDS, problem_retry, s);
+}
+
+static gboolean problem_retry(gpointer userdata)
+{
+        Service *s = userdata;
+        s->problem_retry = 0;
+        tell_problem(s);
+        return G_SOURCE_REMOVE;
+}
+
+/* ---- reload ------------------------------------------------------------------------- */
+
+static void loaded(Service *s, Schedule *fresh, const char *text, size_t len)
+{
+        set_schedule(s, fresh);
+        s->file_state = FILE_OK;
+        s->had_schedule = true;
+        g_clear_pointer(&s->problem, g_free);
+        g_clear_pointer(&s->broken, g_free);
+        log_info("Loaded %s: %zu series", s->config_path, fresh->n_series);
+        if (s->lastgood_path) {
+                int r = lastgood_save(s->lastgood_path, text, len);
+                if (r < 0)
+                        log_warning("Cannot keep a copy of the schedule in %s: %s",
+                                    s->lastgood_path, g_strerror(-r));
+        }
+}
+
+/* The file has problems: what is in force stays; at start, that is the last good copy. */
+static void broken(Service *s, const SchedfileErrors *errors, char *text, size_t len)
+{
+        if (!s->had_schedule && s->lastgood_path) {
+                Schedule *good = lastgood_load(s->lastgood_path, s->config_path, s->local);
+                if (good) {
+                        set_schedule(s, good);
+                        s->had_schedule = true;
+                        log_notice("Using the last good schedule, kept in %s", s->lastgood_path);
+                }
+        }
+        s->file_state = FILE_BROKEN;
+        g_free(s->problem);
+        s->problem = first_problem(s->config_path, errors, &s->problem_line);
+        size_t n = errors ? errors->n_errors + errors->n_suppressed : 1;
+        log_warning("%zu problem%s in %s, first: %s; %s", n, n == 1 ? "" : "s", s->config_path,
+                    s->problem,
+                    s->had_schedule ? "the last good schedule stays in force"
+                                    : "no schedule in force");
+        g_free(s->broken);
+        /* What the person is told about once: this version of the file, or, unreadable,
+         * this problem. */
+        s->broken = text ? text : g_strdup(s->problem);
+        s->broken_len = text ? len : strlen(s->problem);
+        tell_problem(s);
+}
+
 /* Parse into a new schedule and swap only on success. Returns true when the file is in
  * force (or there is none); false with *message when it is broken. */
 static bool reload(Service *s, char **message)
 {
         g_autoptr(SchedfileErrors) errors = NULL;
+        g_autofree char *text = NULL;
+        size_t len = 0;
         int err = 0;
-        Schedule *fresh = schedfile_load(s->config_path, s->local, &errors, &err);
+        Schedule *fresh = schedfile_load_text(s->config_path, s->local, &errors, &err, &text,
+                                              &len);
         bool ok = true;
         if (fresh) {
-                set_schedule(s, fresh);
-                s->file_state = FILE_OK;
-                s->had_schedule = true;
-                g_clear_pointer(&s->problem, g_free);
-                log_info("Loaded %s: %zu series", s->config_path, fresh->n_series);
+                loaded(s, fresh, text, len);
         } else if (err == -ENOENT) {
                 /* The person removed the file: nothing left to remind of. */
                 set_schedule(s, schedule_new());
                 s->file_state = FILE_MISSING;
                 g_clear_pointer(&s->problem, g_free);
+                g_clear_pointer(&s->broken, g_free);
                 log_notice("%s does not exist: no sessions scheduled", s->config_path);
         } else {
                 ok = false;
-                s->file_state = FILE_BROKEN;
-                g_free(s->problem);
-                s->problem = first_problem(s->config_path, errors);
-                size_t n = errors ? errors->n_errors + errors->n_suppressed : 1;
-                log_warning("Reload failed, %zu problem%s, first: %s; %s", n, n == 1 ? "" : "s",
-                            s->problem,
-                            s->had_schedule ? "the previous schedule stays in force"
-                                            : "no schedule in force");
+                broken(s, errors, g_steal_pointer(&text), len);
                 if (message)
                         *message = g_strdup(s->problem);
         }
-        replan(s);
+        if (s->loop)
+                replan(s);
         return ok;
 }
 
@@ -335,17 +391,20 @@ static State *load_record(const char *path)
         return st;
 }
 
-Service *service_new(const ServiceOptions *opts, Schedule *schedule, Tz *local)
+Service *service_new(const ServiceOptions *opts, Tz *local)
 {
         Service *s = g_new0(Service, 1);
         s->opts = *opts;
         s->config_path = g_strdup(opts->config_path);
-        s->state_path = g_strdup(opts->state_path);
         s->opts.config_path = s->config_path;
-        s->opts.state_path = s->state_path;
+        s->opts.state_dir = NULL;
+        if (opts->state_dir) {
+                s->state_path = g_build_filename(opts->state_dir, "sent", NULL);
+                s->lastgood_path = g_build_filename(opts->state_dir, "schedule.good", NULL);
+                s->told_path = g_build_filename(opts->state_dir, "schedule.told", NULL);
+        }
         s->local = tz_ref(local);
-        s->had_schedule = schedule != NULL;
-        s->file_state = schedule ? FILE_OK : FILE_MISSING;
+        s->file_state = FILE_MISSING;
         s->timer_fd = -1;
         s->armed = INT64_MAX;
 
@@ -354,8 +413,10 @@ Service *service_new(const ServiceOptions *opts, Schedule *schedule, Tz *local)
                                     : notifier_new_libnotify(&events);
         s->outbox = outbox_new(s->notifier, load_record(s->state_path),
                                notifier_snooze_seconds());
-        s->schedule = NULL;
-        set_schedule(s, schedule ? schedule : schedule_new());
+        set_schedule(s, schedule_new());
+        /* A broken file at start (at login, after a reboot) is no reason not to run: the
+         * last good schedule reminds meanwhile, and the watch sees the fix. */
+        reload(s, NULL);
         return s;
 }
 
@@ -426,6 +487,7 @@ void service_free(Service *s)
         g_clear_handle_id(&s->sig_hup, g_source_remove);
         g_clear_handle_id(&s->sig_term, g_source_remove);
         g_clear_handle_id(&s->sig_int, g_source_remove);
+        g_clear_handle_id(&s->problem_retry, g_source_remove);
         bus_free(s->bus);
         watch_free(s->watch);
         if (s->timer_fd >= 0)
@@ -438,8 +500,11 @@ void service_free(Service *s)
         if (s->loop)
                 g_main_loop_unref(s->loop);
         g_free(s->problem);
+        g_free(s->broken);
         g_free(s->status);
         g_free(s->config_path);
         g_free(s->state_path);
+        g_free(s->lastgood_path);
+        g_free(s->told_path);
         g_free(s);
 }

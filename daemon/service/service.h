@@ -11,16 +11,21 @@
 
 typedef struct {
         const char *config_path; /* the schedule file to follow */
-        const char *state_path;  /* the sent-reminder record; NULL = in memory only */
-        bool dry_run;            /* print notices on stdout instead of showing them */
+        /* The state folder: the sent record ("sent"), the last good schedule
+         * ("schedule.good") and the mark of a broken version told about ("schedule.told").
+         * NULL: all in memory only. */
+        const char *state_dir;
+        bool dry_run; /* print notices on stdout instead of showing them */
 } ServiceOptions;
 
 typedef struct Service Service;
 
-/* `schedule` is taken over; NULL means the file does not exist yet. `local` is the zone of
- * sessions without their own (a reference is taken). Loads the state (a damaged record is
- * set aside and logged). Never NULL. */
-Service *service_new(const ServiceOptions *opts, Schedule *schedule, Tz *local);
+/* Loads the record (a damaged or untrusted one is set aside and logged) and the schedule:
+ * a missing file means no sessions yet; a broken one leaves the last good schedule in
+ * force (if one was ever read), says where the problem is in the status and tells the
+ * person once. `local` is the zone of sessions without their own (a reference is taken).
+ * Never NULL. */
+Service *service_new(const ServiceOptions *opts, Tz *local);
 void service_free(Service *s);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(Service, service_free)
 
