@@ -361,11 +361,18 @@ static void ln_send(Notifier *base, const Notice *notice, uint64_t ticket)
 
 /* ---- the server coming and going (main loop) ---------------------------------------- */
 
+/* Everything a first show would do before its Notify call, done now: the proxy, the
+ * capabilities, the server's version (libnotify asks it once, on its first show), and a
+ * notification built and dropped, so that its code is in memory when a reminder is due. */
 static void warm_in_thread(GTask *task, gpointer source, gpointer task_data,
                            GCancellable *cancellable)
 {
         g_mutex_lock(&libnotify_lock);
         g_strfreev(server_caps());
+        notify_get_server_info(NULL, NULL, NULL, NULL);
+        NotifyNotification *nn = notify_notification_new("", "", ICON);
+        notify_notification_set_hint(nn, "desktop-entry", g_variant_new_string(DESKTOP_ENTRY));
+        g_object_unref(nn);
         g_mutex_unlock(&libnotify_lock);
         g_task_return_boolean(task, TRUE);
 }
