@@ -53,7 +53,55 @@ typedef struct {
         bool full; /* sessions beyond HANDOVER_MAX_SESSIONS were left out */
 } Ctx;
 
+/* libical's parser grows a line by appending to it with strlen() each time: quadratic, a
+ * minute for one 16 MiB line. Longer lines are cut (the properties read here) or left
+ * out (DESCRIPTION, ATTACH, X-ALT-DESC: never read). */
+#define MAX_LINE (256u << 10)
+
 /* ---- text checks before libical sees it --------------------------------------------- */
+
+static bool needed_property(const char *line, size_t len)
+{
+        static const char *const names[] = { "BEGIN", "END", "DTSTART", "DTEND", "DURATION",
+                                             "RRULE", "RDATE", "EXDATE", "RECURRENCE-ID",
+                                             "UID", "SUMMARY", "STATUS", "SEQUENCE",
+                                             "DTSTAMP", "METHOD", "TZID" };
+        size_t n = 0;
+        while (n < len && line[n] != ';' && line[n] != ':')
+                n++;
+        for (size_t i = 0; i < G_N_ELEMENTS(names); i++)
+                if (n == strlen(names[i]) && !g_ascii_strncasecmp(line, names[i], n))
+                        return true;
+        return false;
+}
+
+/* Cuts or drops the over-long lines of `buf` (terminated) in place; returns the new end. */
+static char *tame_long_lines(char *buf, char *end)
+{
+        char *r = buf, *w = buf;
+        while (r < end) {
+                char *nl = memchr(r, '\n', (size_t)(end - r));
+                char *next = nl ? nl + 1 : end;
+                size_t len = (size_t)(next - r);
+                if (len <= MAX_LINE) {
+                        memmove(w, r, len);
+                        w += len;
+                } else if (needed_property(r, len)) {
+                        /* At a character boundary, not after a lone backslash. */
+                        size_t keep = MAX_LINE;
+                        while (keep > 0 && ((unsigned char)r[keep] & 0xc0) == 0x80)
+                                keep--;
+                        while (keep > 0 && r[keep - 1] == '\\')
+                                keep--;
+                        memmove(w, r, keep);
+                        w += keep;
+                        *w++ = '\n';
+                }
+                r = next;
+        }
+        *w = '\0';
+        return w;
+}
 
 static bool starts_ci(const char *p, const char *end, const char *word)
 {
@@ -94,6 +142,7 @@ static char *prepare(const char *text, size_t len, const char **why)
                 *w++ = text[i];
         }
         *w = '\0';
+        w = tame_long_lines(out, w);
 
         const char *p = out, *end = w;
         while (p < end && g_ascii_isspace(*p))

@@ -115,11 +115,11 @@ void handover_add_problem(Handover *h, const char *name, const char *reason)
                                      HANDOVER_MAX_TEXT),
         };
         /* Cleaning may leave nothing (a name of controls only): the format wants text. */
-        if (!*p.name) {
+        if (strspn(p.name, " ") == strlen(p.name)) {
                 g_free(p.name);
                 p.name = g_strdup("(an event)");
         }
-        if (!*p.reason) {
+        if (strspn(p.reason, " ") == strlen(p.reason)) {
                 g_free(p.reason);
                 p.reason = g_strdup("cannot be read");
         }
