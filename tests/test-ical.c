@@ -258,6 +258,29 @@ static void test_gap_and_overlap(void)
                          "2027-10-31T00:30:00Z 50m Europe/Berlin s\n");
 }
 
+static void test_until(void)
+{
+        /* A UTC UNTIL against instances in a zone east and west of UTC: compared as
+         * instants (libical alone would compare the UTC time with the local one). */
+        g_autoptr(Handover) h = read_string(
+                CAL(EV("UID:east\r\nSUMMARY:e\r\nDTSTART;TZID=Asia/Tokyo:20261201T100000\r\n"
+                       "RRULE:FREQ=DAILY;UNTIL=20261203T050000Z\r\n")
+                    EV("UID:west\r\nSUMMARY:w\r\nDTSTART;TZID=America/New_York:20261201T200000\r\n"
+                       "RRULE:FREQ=DAILY;UNTIL=20261203T003000Z\r\n")
+                    EV("UID:date\r\nSUMMARY:d\r\nDTSTART:20261201T230000\r\n"
+                       "RRULE:FREQ=DAILY;UNTIL=20261202\r\n")
+                    /* Ended before it began: no instance, not even DTSTART. */
+                    EV("UID:gone\r\nSUMMARY:g\r\nDTSTART:20261201T100000Z\r\n"
+                       "RRULE:FREQ=DAILY;UNTIL=20261130T100000Z\r\n")),
+                &(Opts){ 0 });
+        assert_digest(h, "2026-12-01T01:00:00Z 50m Asia/Tokyo e\n"
+                         "2026-12-01T22:00:00Z 50m Europe/Berlin d\n"
+                         "2026-12-02T01:00:00Z 50m Asia/Tokyo e\n"
+                         "2026-12-02T01:00:00Z 50m America/New_York w\n"
+                         "2026-12-02T22:00:00Z 50m Europe/Berlin d\n"
+                         "2026-12-03T01:00:00Z 50m Asia/Tokyo e\n");
+}
+
 static void test_versions(void)
 {
         /* Equal SEQUENCE: the later DTSTAMP counts, wherever it comes in the text. */
@@ -409,6 +432,7 @@ int main(int argc, char **argv)
         g_test_add_func("/ical/problems", test_problems);
         g_test_add_func("/ical/not-icalendar", test_not_icalendar);
         g_test_add_func("/ical/gap-and-overlap", test_gap_and_overlap);
+        g_test_add_func("/ical/until", test_until);
         g_test_add_func("/ical/versions", test_versions);
         g_test_add_func("/ical/zones", test_zones);
         g_test_add_func("/ical/match", test_match);

@@ -469,6 +469,24 @@ static void add_session(Ctx *c, Ev *e, const Zone *z, int64_t start, int64_t dur
                 c->full = true;
 }
 
+/* The instant of a rule's UNTIL (a date: the end of that local day), or INT64_MAX. UNTIL
+ * is compared here, not by libical, which would compare a UTC UNTIL with the floating
+ * instances as if these were UTC. */
+static int64_t until_of(const Zone *z, struct icalrecurrencetype rule)
+{
+        struct icaltimetype until = rule.until;
+        if (icaltime_is_null_time(until))
+                return INT64_MAX;
+        if (until.is_date) {
+                until.hour = 23;
+                until.minute = 59;
+                until.second = 59;
+                until.is_date = 0;
+        }
+        return icaltime_is_utc(until) ? instant_of(&(Zone){ .kind = Z_UTC }, until)
+                                      : instant_of(z, until);
+}
+
 /* Expands one RRULE in the local wall-clock time of DTSTART (floating, so libical does
  * only calendar arithmetic), resolving each instance with the event's zone. */
 static int expand_rule(Ctx *c, const Zone *z, struct icaltimetype dtstart,
@@ -476,20 +494,8 @@ static int expand_rule(Ctx *c, const Zone *z, struct icaltimetype dtstart,
 {
         /* UNTIL is compared here, as an instant or as a local date: libical would compare
          * a UTC UNTIL with the floating instances as if these were UTC. */
-        struct icaltimetype until = rule.until;
-        bool has_until = !icaltime_is_null_time(until);
-        int64_t until_instant = INT64_MAX;
-        if (has_until) {
-                if (until.is_date) {
-                        until.hour = 23;
-                        until.minute = 59;
-                        until.second = 59;
-                        until.is_date = 0;
-                }
-                until_instant = icaltime_is_utc(until) ? instant_of(&(Zone){ .kind = Z_UTC }, until)
-                                                       : instant_of(z, until);
-                rule.until = icaltime_null_time();
-        }
+        int64_t until_instant = until_of(z, rule);
+        rule.until = icaltime_null_time();
         struct icaltimetype t0 = dtstart;
         t0.zone = NULL;
         icalrecur_iterator *it = icalrecur_iterator_new(rule, t0);
@@ -555,8 +561,18 @@ static void expand_master(Ctx *c, Ev *e, GArray *replaced)
         if (duration_of(c, e, first, &dur, &why) < 0)
                 goto problem;
 
-        /* RFC 5545: DTSTART is the first instance, whether or not the rule yields it. */
-        g_array_append_val(starts, first);
+        /* RFC 5545: DTSTART is the first instance, whether or not the rule yields it;
+         * but not when every RRULE ends before it (how some clients delete a series
+         * "from this one on" at its first instance). */
+        bool ended = false;
+        for (icalproperty *p = icalcomponent_get_first_property(e->comp, ICAL_RRULE_PROPERTY); p;
+             p = icalcomponent_get_next_property(e->comp, ICAL_RRULE_PROPERTY)) {
+                ended = until_of(&z, icalproperty_get_rrule(p)) < first;
+                if (!ended)
+                        break;
+        }
+        if (!ended)
+                g_array_append_val(starts, first);
         for (icalproperty *p = icalcomponent_get_first_property(e->comp, ICAL_RRULE_PROPERTY); p;
              p = icalcomponent_get_next_property(e->comp, ICAL_RRULE_PROPERTY)) {
                 struct icalrecurrencetype r = icalproperty_get_rrule(p);
