@@ -387,6 +387,19 @@ static void test_large(void)
         static const char *const x7[] = { "x7777", NULL };
         g_autoptr(Handover) h = read_string(s->str, &(Opts){ .match = x7, .from = "2026-01-01T00:00:00Z" });
         g_assert_cmpuint(h->sessions->len, ==, 11); /* x7777, x77770..x77779 */
+        /* All of them: more than the list holds; the earliest are kept, and it says so. */
+        g_autoptr(Handover) all = read_string(s->str, &(Opts){ .from = "2026-01-01T00:00:00Z" });
+        g_assert_cmpuint(all->sessions->len, ==, HANDOVER_MAX_SESSIONS);
+        g_assert_cmpint(g_array_index(all->sessions, HandoverSession, 0).start, ==,
+                        at("2026-01-01T10:00:00Z"));
+        guint first_day = 0; /* events i with i % 12 == 0 and i % 28 == 0: every 84th */
+        while (g_array_index(all->sessions, HandoverSession, first_day).start ==
+               at("2026-01-01T10:00:00Z"))
+                first_day++;
+        g_assert_cmpuint(first_day, ==, (100000 + 83) / 84);
+        g_assert_cmpint(g_array_index(all->sessions, HandoverSession, HANDOVER_MAX_SESSIONS - 1).start,
+                        <, at("2026-04-01T00:00:00Z"));
+        g_assert_cmpuint(all->problems->len, ==, 1);
         g_string_free(s, TRUE);
 
         /* One 16 MiB line; nesting far deeper than any calendar; a text over 16 MiB. */

@@ -32,10 +32,15 @@ typedef struct {
         const char *own;     /* the event's own IANA zone, or NULL: the section's */
 } Zone;
 
+/* One VEVENT. libical takes ~4.5 KB per small event (570 MB for a 16 MiB file of them),
+ * so each is parsed alone from its span of the text, read into this, and freed; only the
+ * versions that count are parsed again, one at a time, to be expanded. */
 typedef struct {
-        icalcomponent *comp; /* the VEVENT, owned by its parsed text */
-        icalcomponent *cal;  /* its VCALENDAR, for VTIMEZONEs */
-        const char *uid, *summary;
+        char *span;          /* its text, within the prepared text (which outlives it) */
+        size_t span_len;
+        icalcomponent *comp; /* the parsed VEVENT, only while it is being read */
+        icalcomponent *cal;  /* its VCALENDAR's properties and VTIMEZONEs */
+        char *uid, *summary;
         bool cancelled, allday, has_rid, rid_known;
         int seq;
         int64_t dtstamp, rid;
@@ -44,8 +49,15 @@ typedef struct {
         char *problem; /* why it cannot be read, or NULL */
 } Ev;
 
+/* A session found, its strings borrowed from its Ev and the zone table. */
+typedef struct {
+        int64_t start, end, rid;
+        const char *zone, *uid, *summary;
+} Pending;
+
 typedef struct {
         const IcalSettings *set;
+        GArray *pending;       /* of Pending */
         char **folded;         /* casefolded match phrases */
         GHashTable *zones;     /* name -> Tz*, or a NULL value: not a zone */
         Handover *out;
@@ -353,6 +365,10 @@ static char *essential_error(icalcomponent *ev)
 static void ev_free(gpointer p)
 {
         Ev *e = p;
+        if (e->comp)
+                icalcomponent_free(e->comp);
+        g_free(e->uid);
+        g_free(e->summary);
         g_free(e->key);
         g_free(e->problem);
         g_free(e);
@@ -365,8 +381,8 @@ static Ev *ev_read(Ctx *c, icalcomponent *cal, icalcomponent *comp, bool method_
         e->comp = comp;
         e->cal = cal;
         e->order = order;
-        e->uid = icalcomponent_get_uid(comp);
-        e->summary = icalcomponent_get_summary(comp);
+        e->uid = g_strdup(icalcomponent_get_uid(comp));
+        e->summary = g_strdup(icalcomponent_get_summary(comp));
         e->seq = icalcomponent_get_sequence(comp);
         e->cancelled = method_cancel || icalcomponent_get_status(comp) == ICAL_STATUS_CANCELLED;
         struct icaltimetype stamp = icalcomponent_get_dtstamp(comp);
@@ -417,6 +433,16 @@ static Ev *ev_read(Ctx *c, icalcomponent *cal, icalcomponent *comp, bool method_
         return e;
 }
 
+/* Parses the text span [p, p + len) alone (terminated for the while). */
+static icalcomponent *parse_span(char *p, size_t len)
+{
+        char keep = p[len];
+        p[len] = '\0';
+        icalcomponent *comp = icalparser_parse_string(p);
+        p[len] = keep;
+        return comp;
+}
+
 /* Of two versions of one event, the one that counts: higher SEQUENCE, then the later
  * DTSTAMP, then the one read later. */
 static bool newer(const Ev *a, const Ev *b)
@@ -461,12 +487,26 @@ static gint cmp_i64_sort(gconstpointer a, gconstpointer b)
         return (x > y) - (x < y);
 }
 
+static gint pending_cmp(gconstpointer a, gconstpointer b)
+{
+        const Pending *x = a, *y = b;
+        if (x->start != y->start)
+                return x->start < y->start ? -1 : 1;
+        return strcmp(x->uid, y->uid);
+}
+
+/* Keeps the earliest HANDOVER_MAX_SESSIONS (a cap that cut by the order of the text would
+ * drop next week's session for one in ten years), in at most twice that memory. */
 static void add_session(Ctx *c, Ev *e, const Zone *z, int64_t start, int64_t dur, int64_t rid)
 {
-        const char *own = z->own ? z->own : tz_name(c->set->zone);
-        if (handover_add_session(c->out, start, start + dur, rid, own, e->uid,
-                                 e->summary ? e->summary : "") == -E2BIG)
+        Pending p = { start, start + dur, rid, z->own ? z->own : tz_name(c->set->zone), e->uid,
+                      e->summary ? e->summary : "" };
+        g_array_append_val(c->pending, p);
+        if (c->pending->len >= 2 * HANDOVER_MAX_SESSIONS) {
+                g_array_sort(c->pending, pending_cmp);
+                g_array_set_size(c->pending, HANDOVER_MAX_SESSIONS);
                 c->full = true;
+        }
 }
 
 /* The instant of a rule's UNTIL (a date: the end of that local day), or INT64_MAX. UNTIL
@@ -655,6 +695,19 @@ problem:
         g_free(why);
 }
 
+/* The winning versions are parsed again only to be expanded. */
+static bool with_comp(Ev *e)
+{
+        e->comp = parse_span(e->span, e->span_len);
+        return e->comp != NULL;
+}
+
+static void drop_comp(Ev *e)
+{
+        icalcomponent_free(e->comp);
+        e->comp = NULL;
+}
+
 typedef struct {
         Ev *master;
         GPtrArray *overrides; /* of Ev*, borrowed */
@@ -695,13 +748,97 @@ static bool usable(Ctx *c, Ev *e)
         return true;
 }
 
-static void read_calendar(Ctx *c, icalcomponent *cal, GPtrArray *evs)
+typedef struct {
+        char *p;
+        size_t len;
+} Span;
+
+static void read_events(Ctx *c, icalcomponent *cal, GArray *spans, GPtrArray *evs)
 {
         icalproperty *mp = icalcomponent_get_first_property(cal, ICAL_METHOD_PROPERTY);
         bool cancel = mp && icalproperty_get_method(mp) == ICAL_METHOD_CANCEL;
-        for (icalcomponent *ev = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT);
-             ev; ev = icalcomponent_get_next_component(cal, ICAL_VEVENT_COMPONENT))
-                g_ptr_array_add(evs, ev_read(c, cal, ev, cancel, evs->len));
+        for (guint i = 0; i < spans->len; i++) {
+                Span sp = g_array_index(spans, Span, i);
+                icalcomponent *comp = parse_span(sp.p, sp.len);
+                if (!comp)
+                        continue;
+                if (icalcomponent_isa(comp) == ICAL_VEVENT_COMPONENT) {
+                        Ev *e = ev_read(c, cal, comp, cancel, evs->len);
+                        e->span = sp.p;
+                        e->span_len = sp.len;
+                        e->comp = NULL; /* freed below; parsed again if it wins */
+                        g_ptr_array_add(evs, e);
+                }
+                icalcomponent_free(comp);
+        }
+}
+
+/* Splits a prepared text into its VCALENDARs: each one's own properties and VTIMEZONEs
+ * are parsed together (small), its VEVENTs one by one. Other components (VTODO,
+ * VJOURNAL, VFREEBUSY) are skipped. Returns how many VCALENDARs it held. */
+static unsigned read_text(Ctx *c, char *text, GPtrArray *cals, GPtrArray *evs)
+{
+        unsigned found = 0;
+        int depth = 0;
+        GString *head = NULL;
+        g_autoptr(GArray) spans = g_array_new(FALSE, FALSE, sizeof(Span));
+        char *sub = NULL;
+        bool sub_event = false, sub_zone = false;
+        char *end = text + strlen(text);
+        for (char *line = text; line < end || head;) {
+                char *nl = line < end ? memchr(line, '\n', (size_t)(end - line)) : NULL;
+                char *next = nl ? nl + 1 : end;
+                bool at_end = line >= end;
+                bool begin = !at_end && starts_ci(line, next, "BEGIN:");
+                bool close = at_end || starts_ci(line, next, "END:");
+                if (depth == 0) {
+                        if (at_end)
+                                break;
+                        if (begin && starts_ci(line, next, "BEGIN:VCALENDAR")) {
+                                head = g_string_new_len(line, next - line);
+                                depth = 1;
+                        }
+                } else if (depth == 1) {
+                        if (begin) {
+                                sub = line;
+                                sub_event = starts_ci(line, next, "BEGIN:VEVENT");
+                                sub_zone = starts_ci(line, next, "BEGIN:VTIMEZONE");
+                                depth = 2;
+                        } else if (close) { /* END:VCALENDAR, or the text ended */
+                                g_string_append(head, "\r\nEND:VCALENDAR\r\n");
+                                icalcomponent *cal = icalparser_parse_string(head->str);
+                                g_string_free(head, TRUE);
+                                head = NULL;
+                                depth = 0;
+                                if (cal && icalcomponent_isa(cal) == ICAL_VCALENDAR_COMPONENT) {
+                                        g_ptr_array_add(cals, cal);
+                                        read_events(c, cal, spans, evs);
+                                        found++;
+                                } else if (cal) {
+                                        icalcomponent_free(cal);
+                                }
+                                g_array_set_size(spans, 0);
+                        } else {
+                                g_string_append_len(head, line, next - line);
+                        }
+                } else if (begin) {
+                        depth++;
+                } else if (close) {
+                        if (--depth == 1) {
+                                /* The text ended inside: libical ends it. */
+                                Span sp = { sub, (size_t)((at_end ? end : next) - sub) };
+                                if (sub_event)
+                                        g_array_append_val(spans, sp);
+                                else if (sub_zone)
+                                        g_string_append_len(head, sp.p, (gssize)sp.len);
+                        }
+                        if (at_end)
+                                depth = 1;
+                }
+                if (!at_end)
+                        line = next;
+        }
+        return found;
 }
 
 Handover *ical_read(const IcalText *texts, size_t n, const IcalSettings *set,
@@ -713,6 +850,7 @@ Handover *ical_read(const IcalText *texts, size_t n, const IcalSettings *set,
                 .zones = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
                                                (GDestroyNotify)tz_unref),
                 .out = handover_new(),
+                .pending = g_array_new(FALSE, FALSE, sizeof(Pending)),
         };
         if (set->match) {
                 size_t k = g_strv_length((char **)set->match);
@@ -721,30 +859,21 @@ Handover *ical_read(const IcalText *texts, size_t n, const IcalSettings *set,
                         c.folded[i] = g_utf8_casefold(set->match[i], -1);
         }
         size_t good = 0;
-        g_autoptr(GPtrArray) roots = g_ptr_array_new_with_free_func(
+        g_autoptr(GPtrArray) cals = g_ptr_array_new_with_free_func(
                 (GDestroyNotify)icalcomponent_free);
+        g_autoptr(GPtrArray) prepared = g_ptr_array_new_with_free_func(g_free);
         g_autoptr(GPtrArray) evs = g_ptr_array_new_with_free_func(ev_free);
 
         for (size_t i = 0; i < n; i++) {
                 const char *why = NULL;
-                g_autofree char *text = prepare(texts[i].text, texts[i].len, &why);
-                icalcomponent *root = text ? icalparser_parse_string(text) : NULL;
-                if (!root) {
-                        handover_add_problem(c.out, texts[i].name,
-                                             why ? why : "not iCalendar");
+                char *text = prepare(texts[i].text, texts[i].len, &why);
+                if (!text || read_text(&c, text, cals, evs) == 0) {
+                        handover_add_problem(c.out, texts[i].name, why ? why : "not iCalendar");
+                        g_free(text);
                         continue;
                 }
-                g_ptr_array_add(roots, root);
+                g_ptr_array_add(prepared, text);
                 good++;
-                if (icalcomponent_isa(root) == ICAL_VCALENDAR_COMPONENT) {
-                        read_calendar(&c, root, evs);
-                } else { /* several VCALENDARs in one text come in an XROOT */
-                        for (icalcomponent *cal = icalcomponent_get_first_component(
-                                     root, ICAL_VCALENDAR_COMPONENT);
-                             cal; cal = icalcomponent_get_next_component(
-                                          root, ICAL_VCALENDAR_COMPONENT))
-                                read_calendar(&c, cal, evs);
-                }
         }
 
         /* Versions: the one that counts of each (UID, RECURRENCE-ID). */
@@ -786,14 +915,30 @@ Handover *ical_read(const IcalText *texts, size_t n, const IcalSettings *set,
                         Ev *o = g->overrides->pdata[k];
                         if (o->rid_known)
                                 g_array_append_val(replaced, o->rid);
-                        if (usable(&c, o))
+                        if (usable(&c, o) && with_comp(o)) {
                                 emit_override(&c, o);
+                                drop_comp(o);
+                        }
                 }
                 g_array_sort(replaced, cmp_i64_sort);
-                if (g->master && usable(&c, g->master))
+                if (g->master && usable(&c, g->master) && with_comp(g->master)) {
                         expand_master(&c, g->master, replaced);
+                        drop_comp(g->master);
+                }
         }
 
+        g_array_sort(c.pending, pending_cmp);
+        for (guint i = 0; i < c.pending->len; i++) {
+                Pending *p = &g_array_index(c.pending, Pending, i);
+                if (i > 0 && pending_cmp(p - 1, p) == 0)
+                        continue;
+                if (handover_add_session(c.out, p->start, p->end, p->rid, p->zone, p->uid,
+                                         p->summary) == -E2BIG) {
+                        c.full = true;
+                        break;
+                }
+        }
+        g_array_free(c.pending, TRUE);
         if (c.full)
                 handover_add_problem(c.out, "the calendar",
                                      "more sessions in the window than nudge reads: later ones are left out");
