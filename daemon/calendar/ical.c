@@ -362,6 +362,17 @@ static char *essential_error(icalcomponent *ev)
         return NULL;
 }
 
+/* The hand-over format refuses these in a UID (a summary it cleans). */
+static bool has_control(const char *s)
+{
+        for (const char *p = s; *p; p = g_utf8_next_char(p)) {
+                gunichar ch = g_utf8_get_char(p);
+                if (ch < 0x20 || (ch >= 0x7f && ch <= 0x9f))
+                        return true;
+        }
+        return false;
+}
+
 static void ev_free(gpointer p)
 {
         Ev *e = p;
@@ -397,6 +408,8 @@ static Ev *ev_read(Ctx *c, icalcomponent *cal, icalcomponent *comp, bool method_
                 e->problem = g_strdup("has no UID");
         else if (strlen(e->uid) > HANDOVER_MAX_UID)
                 e->problem = g_strdup("its UID is too long");
+        else if (has_control(e->uid))
+                e->problem = g_strdup("its UID holds control characters");
         else
                 e->problem = essential_error(comp);
 
@@ -932,11 +945,15 @@ Handover *ical_read(const IcalText *texts, size_t n, const IcalSettings *set,
                 Pending *p = &g_array_index(c.pending, Pending, i);
                 if (i > 0 && pending_cmp(p - 1, p) == 0)
                         continue;
-                if (handover_add_session(c.out, p->start, p->end, p->rid, p->zone, p->uid,
-                                         p->summary) == -E2BIG) {
+                int r = handover_add_session(c.out, p->start, p->end, p->rid, p->zone, p->uid,
+                                             p->summary);
+                if (r == -E2BIG) {
                         c.full = true;
                         break;
                 }
+                if (r < 0) /* not expected: every field was checked on the way */
+                        handover_add_problem(c.out, p->summary[0] ? p->summary : p->uid,
+                                             "cannot be handed over");
         }
         g_array_free(c.pending, TRUE);
         if (c.full)
