@@ -139,7 +139,7 @@ static char *prepare(const char *text, size_t len, const char **why)
                 *why = "not iCalendar text (it holds a NUL byte)";
                 return NULL;
         }
-        char *out = g_malloc(len + 1), *w = out;
+        char *out = g_malloc0(len + 1), *w = out; /* zeroed: the analyzer cannot follow w */
         for (size_t i = 0; i < len; i++) {
                 /* A line end followed by a blank continues the line. */
                 if (text[i] == '\r' && i + 2 < len && text[i + 1] == '\n' &&

@@ -103,27 +103,26 @@ int handover_add_session(Handover *h, int64_t start, int64_t end, int64_t rid,
         return 0;
 }
 
+/* Cleaned text, or `fallback` when cleaning leaves only blanks: the format wants text. */
+static char *clean_or(const char *s, const char *fallback)
+{
+        char *t = clean_text(s, HANDOVER_MAX_TEXT);
+        if (strspn(t, " ") < strlen(t))
+                return t;
+        g_free(t);
+        return g_strdup(fallback);
+}
+
 void handover_add_problem(Handover *h, const char *name, const char *reason)
 {
         if (h->problems->len >= HANDOVER_MAX_PROBLEMS) {
                 h->problems_left_out++;
                 return;
         }
-        HandoverProblem p = {
-                .name = clean_text(name && *name ? name : "(an event)", HANDOVER_MAX_TEXT),
-                .reason = clean_text(reason && *reason ? reason : "cannot be read",
-                                     HANDOVER_MAX_TEXT),
-        };
-        /* Cleaning may leave nothing (a name of controls only): the format wants text. */
-        if (strspn(p.name, " ") == strlen(p.name)) {
-                g_free(p.name);
-                p.name = g_strdup("(an event)");
-        }
-        if (strspn(p.reason, " ") == strlen(p.reason)) {
-                g_free(p.reason);
-                p.reason = g_strdup("cannot be read");
-        }
-        g_array_append_val(h->problems, p);
+        g_array_set_size(h->problems, h->problems->len + 1);
+        HandoverProblem *p = &g_array_index(h->problems, HandoverProblem, h->problems->len - 1);
+        p->name = clean_or(name, "(an event)");
+        p->reason = clean_or(reason, "cannot be read");
 }
 
 static int session_cmp(const void *a, const void *b)
