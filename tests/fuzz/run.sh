@@ -11,9 +11,12 @@ for h in "$@"; do
         corpus=tests/fuzz/corpus-$h
         mkdir -p "$corpus"
         cp -f "$src"/conf/*.example "$src"/tests/data/*.ini "$corpus"/ 2>/dev/null || true
+        [ "$h" = fuzz-ical ] && cp -f "$src"/tests/data/calendars/*.ics "$src"/tests/data/calendars/*/*.ics "$corpus"/
+        dict="$src"/tests/fuzz/schedule.dict
+        [ -f "$src/tests/fuzz/$h.dict" ] && dict="$src/tests/fuzz/$h.dict"
         echo "== $h: ${seconds}s"
         if ! ./tests/fuzz/"$h" -max_total_time="$seconds" -timeout=5 -rss_limit_mb=2048 \
-                -dict="$src"/tests/fuzz/schedule.dict -artifact_prefix=tests/fuzz/crashes/"$h"- \
+                -dict="$dict" -artifact_prefix=tests/fuzz/crashes/"$h"- \
                 -print_final_stats=1 "$corpus" 2>tests/fuzz/"$h".log; then
                 tail -40 tests/fuzz/"$h".log
                 echo "FAIL: $h found a problem; the input is in tests/fuzz/crashes/"

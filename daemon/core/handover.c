@@ -1,0 +1,344 @@
+/* SPDX-License-Identifier: MIT */
+/* The hand-over list between the calendar reader and nudged: writing it, and reading it
+ * back with no partial trust. */
+#include "config.h"
+
+#include "handover.h"
+
+#include <errno.h>
+#include <string.h>
+
+Handover *handover_new(void)
+{
+        Handover *h = g_new0(Handover, 1);
+        h->sessions = g_array_new(FALSE, FALSE, sizeof(HandoverSession));
+        h->problems = g_array_new(FALSE, FALSE, sizeof(HandoverProblem));
+        return h;
+}
+
+void handover_free(Handover *h)
+{
+        if (!h)
+                return;
+        for (guint i = 0; i < h->sessions->len; i++) {
+                HandoverSession *s = &g_array_index(h->sessions, HandoverSession, i);
+                g_free(s->zone);
+                g_free(s->uid);
+                g_free(s->summary);
+        }
+        for (guint i = 0; i < h->problems->len; i++) {
+                HandoverProblem *p = &g_array_index(h->problems, HandoverProblem, i);
+                g_free(p->name);
+                g_free(p->reason);
+        }
+        g_array_free(h->sessions, TRUE);
+        g_array_free(h->problems, TRUE);
+        g_free(h);
+}
+
+/* C0, DEL and C1: none may reach a notification or a line-based format. */
+static bool is_control(gunichar c)
+{
+        return c < 0x20 || (c >= 0x7f && c <= 0x9f);
+}
+
+/* Valid UTF-8, controls as blanks, at most `max` bytes cut at a character boundary. */
+static char *clean_text(const char *s, size_t max)
+{
+        g_autofree char *valid = g_utf8_make_valid(s ? s : "", -1);
+        GString *out = g_string_sized_new(strlen(valid));
+        for (const char *p = valid; *p; p = g_utf8_next_char(p)) {
+                gunichar c = g_utf8_get_char(p);
+                size_t n = (size_t)(g_utf8_next_char(p) - p);
+                if (out->len + (is_control(c) ? 1 : n) > max)
+                        break;
+                if (is_control(c))
+                        g_string_append_c(out, ' ');
+                else
+                        g_string_append_len(out, p, (gssize)n);
+        }
+        return g_string_free(out, FALSE);
+}
+
+/* Text as the format holds it: valid UTF-8 without controls, within the bound. */
+static bool text_ok(const char *s, size_t len, size_t max)
+{
+        if (len > max || !g_utf8_validate(s, (gssize)len, NULL))
+                return false;
+        for (const char *p = s; p < s + len; p = g_utf8_next_char(p))
+                if (is_control(g_utf8_get_char(p)))
+                        return false;
+        return true;
+}
+
+/* An IANA zone name's alphabet (as tz.c takes them). */
+static bool zone_ok(const char *s, size_t len)
+{
+        if (len == 0 || len > HANDOVER_MAX_ZONE || !g_ascii_isalpha(s[0]))
+                return false;
+        for (size_t i = 0; i < len; i++)
+                if (!g_ascii_isalnum(s[i]) && !strchr("/_-+", s[i]))
+                        return false;
+        return !g_strstr_len(s, (gssize)len, "..");
+}
+
+int handover_add_session(Handover *h, int64_t start, int64_t end, int64_t rid,
+                         const char *zone, const char *uid, const char *summary)
+{
+        if (!uid || !*uid || strlen(uid) > HANDOVER_MAX_UID ||
+            !text_ok(uid, strlen(uid), HANDOVER_MAX_UID) || !zone ||
+            !zone_ok(zone, strlen(zone)) || end < start || start == HANDOVER_NO_RID)
+                return -EINVAL;
+        if (h->sessions->len >= HANDOVER_MAX_SESSIONS)
+                return -E2BIG;
+        HandoverSession s = {
+                .start = start,
+                .end = end,
+                .rid = rid,
+                .zone = g_strdup(zone),
+                .uid = g_strdup(uid),
+                .summary = clean_text(summary, HANDOVER_MAX_TEXT),
+        };
+        g_array_append_val(h->sessions, s);
+        return 0;
+}
+
+/* Cleaned text, or `fallback` when cleaning leaves only blanks: the format wants text. */
+static char *clean_or(const char *s, const char *fallback)
+{
+        char *t = clean_text(s, HANDOVER_MAX_TEXT);
+        if (strspn(t, " ") < strlen(t))
+                return t;
+        g_free(t);
+        return g_strdup(fallback);
+}
+
+void handover_add_problem(Handover *h, const char *name, const char *reason)
+{
+        if (h->problems->len >= HANDOVER_MAX_PROBLEMS) {
+                h->problems_left_out++;
+                return;
+        }
+        g_array_set_size(h->problems, h->problems->len + 1);
+        HandoverProblem *p = &g_array_index(h->problems, HandoverProblem, h->problems->len - 1);
+        p->name = clean_or(name, "(an event)");
+        p->reason = clean_or(reason, "cannot be read");
+}
+
+static int session_cmp(const void *a, const void *b)
+{
+        const HandoverSession *x = a, *y = b;
+        if (x->start != y->start)
+                return x->start < y->start ? -1 : 1;
+        return strcmp(x->uid, y->uid);
+}
+
+void handover_sort(Handover *h)
+{
+        g_array_sort(h->sessions, session_cmp);
+        /* The same instance twice (an RDATE on an RRULE instance, two copies of one
+         * invitation): one session. */
+        guint w = 0;
+        for (guint i = 0; i < h->sessions->len; i++) {
+                HandoverSession *s = &g_array_index(h->sessions, HandoverSession, i);
+                if (w > 0 && session_cmp(&g_array_index(h->sessions, HandoverSession, w - 1),
+                                         s) == 0) {
+                        g_free(s->zone);
+                        g_free(s->uid);
+                        g_free(s->summary);
+                        continue;
+                }
+                g_array_index(h->sessions, HandoverSession, w++) = *s;
+        }
+        g_array_set_size(h->sessions, w);
+}
+
+char *handover_format(Handover *h)
+{
+        handover_sort(h);
+        GString *out = g_string_new(HANDOVER_MAGIC "\n");
+        for (guint i = 0; i < h->sessions->len; i++) {
+                HandoverSession *s = &g_array_index(h->sessions, HandoverSession, i);
+                g_string_append_printf(out, "S\t%" G_GINT64_FORMAT "\t%" G_GINT64_FORMAT "\t",
+                                       s->start, s->end);
+                if (s->rid == HANDOVER_NO_RID)
+                        g_string_append_c(out, '-');
+                else
+                        g_string_append_printf(out, "%" G_GINT64_FORMAT, s->rid);
+                g_string_append_printf(out, "\t%s\t%s\t%s\n", s->zone, s->uid, s->summary);
+        }
+        for (guint i = 0; i < h->problems->len; i++) {
+                HandoverProblem *p = &g_array_index(h->problems, HandoverProblem, i);
+                g_string_append_printf(out, "P\t%s\t%s\n", p->name, p->reason);
+        }
+        g_string_append_printf(out, "T\t%u\t%u\t%" G_GUINT64_FORMAT "\t%" G_GUINT64_FORMAT "\n",
+                               h->sessions->len, h->problems->len, h->allday,
+                               h->problems_left_out);
+        return g_string_free(out, FALSE);
+}
+
+/* ---- strict reading ---------------------------------------------------------------- */
+
+typedef struct {
+        const char *p;
+        size_t len;
+} Field;
+
+/* A decimal integer in its one canonical spelling: "0", "-5", "17"; no "+", "-0", "007". */
+static bool parse_int(Field f, int64_t *out)
+{
+        const char *s = f.p;
+        size_t n = f.len;
+        bool neg = n > 0 && s[0] == '-';
+        if (neg) {
+                s++;
+                n--;
+        }
+        if (n == 0 || n > 19 || (s[0] == '0' && (n > 1 || neg)))
+                return false;
+        uint64_t v = 0;
+        for (size_t i = 0; i < n; i++) {
+                if (s[i] < '0' || s[i] > '9')
+                        return false;
+                v = v * 10 + (uint64_t)(s[i] - '0');
+        }
+        if (v > (uint64_t)INT64_MAX)
+                return false;
+        *out = neg ? -(int64_t)v : (int64_t)v;
+        return true;
+}
+
+static bool parse_count(Field f, uint64_t max, uint64_t *out)
+{
+        int64_t v;
+        if (!parse_int(f, &v) || v < 0 || (uint64_t)v > max)
+                return false;
+        *out = (uint64_t)v;
+        return true;
+}
+
+/* Splits a line into exactly `want` tab-separated fields. */
+static bool split(const char *line, size_t len, Field *f, size_t want)
+{
+        size_t k = 0;
+        const char *start = line;
+        for (const char *p = line;; p++) {
+                if (p == line + len || *p == '\t') {
+                        if (k == want)
+                                return false;
+                        f[k++] = (Field){ start, (size_t)(p - start) };
+                        if (p == line + len)
+                                break;
+                        start = p + 1;
+                }
+        }
+        return k == want;
+}
+
+#define FAIL(...)                                                                  \
+        do {                                                                       \
+                if (why)                                                           \
+                        *why = g_strdup_printf(__VA_ARGS__);                       \
+                return -EBADMSG;                                                   \
+        } while (0)
+
+int handover_parse_buf(const char *buf, size_t len, Handover **out, char **why)
+{
+        if (why)
+                *why = NULL;
+        if (!buf || len > HANDOVER_MAX_BYTES)
+                FAIL("larger than %u bytes", HANDOVER_MAX_BYTES);
+        if (!g_utf8_validate(buf, (gssize)len, NULL))
+                FAIL("not valid UTF-8 (or holds a NUL byte)");
+        if (len == 0 || buf[len - 1] != '\n')
+                FAIL("does not end with a line end");
+
+        g_autoptr(Handover) h = handover_new();
+        bool header = false, total = false;
+        unsigned lineno = 0;
+        const char *p = buf, *end = buf + len;
+        while (p < end) {
+                const char *nl = memchr(p, '\n', (size_t)(end - p));
+                size_t n = (size_t)(nl - p);
+                const char *line = p;
+                p = nl + 1;
+                lineno++;
+                if (!header) {
+                        if (n != strlen(HANDOVER_MAGIC) || memcmp(line, HANDOVER_MAGIC, n))
+                                FAIL("line 1: not \"%s\"", HANDOVER_MAGIC);
+                        header = true;
+                        continue;
+                }
+                if (total)
+                        FAIL("line %u: after the T line", lineno);
+                /* Tabs separate; no other control character anywhere. */
+                for (size_t i = 0; i < n; i++)
+                        if (((unsigned char)line[i] < 0x20 && line[i] != '\t') || line[i] == 0x7f)
+                                FAIL("line %u: a control character", lineno);
+                if (n >= 2 && line[0] == 'S' && line[1] == '\t') {
+                        Field f[7];
+                        HandoverSession s = { .rid = HANDOVER_NO_RID };
+                        if (!split(line, n, f, 7))
+                                FAIL("line %u: a session has 7 fields", lineno);
+                        if (!parse_int(f[1], &s.start) || !parse_int(f[2], &s.end) ||
+                            s.start == HANDOVER_NO_RID)
+                                FAIL("line %u: a time is not a number", lineno);
+                        if (s.end < s.start)
+                                FAIL("line %u: end before start", lineno);
+                        if (!(f[3].len == 1 && f[3].p[0] == '-') &&
+                            (!parse_int(f[3], &s.rid) || s.rid == HANDOVER_NO_RID))
+                                FAIL("line %u: bad RECURRENCE-ID", lineno);
+                        if (!zone_ok(f[4].p, f[4].len))
+                                FAIL("line %u: bad zone name", lineno);
+                        if (f[5].len == 0 || !text_ok(f[5].p, f[5].len, HANDOVER_MAX_UID))
+                                FAIL("line %u: bad UID", lineno);
+                        if (!text_ok(f[6].p, f[6].len, HANDOVER_MAX_TEXT))
+                                FAIL("line %u: bad summary", lineno);
+                        if (h->problems->len > 0)
+                                FAIL("line %u: a session after the problems", lineno);
+                        if (h->sessions->len >= HANDOVER_MAX_SESSIONS)
+                                FAIL("line %u: more than %u sessions", lineno,
+                                     HANDOVER_MAX_SESSIONS);
+                        s.zone = g_strndup(f[4].p, f[4].len);
+                        s.uid = g_strndup(f[5].p, f[5].len);
+                        s.summary = g_strndup(f[6].p, f[6].len);
+                        g_array_append_val(h->sessions, s);
+                        if (h->sessions->len > 1 &&
+                            session_cmp(&g_array_index(h->sessions, HandoverSession,
+                                                       h->sessions->len - 2),
+                                        &s) >= 0)
+                                FAIL("line %u: sessions out of order or twice", lineno);
+                } else if (n >= 2 && line[0] == 'P' && line[1] == '\t') {
+                        Field f[3];
+                        if (!split(line, n, f, 3))
+                                FAIL("line %u: a problem has 3 fields", lineno);
+                        if (f[1].len == 0 || !text_ok(f[1].p, f[1].len, HANDOVER_MAX_TEXT) ||
+                            f[2].len == 0 || !text_ok(f[2].p, f[2].len, HANDOVER_MAX_TEXT))
+                                FAIL("line %u: bad problem text", lineno);
+                        if (h->problems->len >= HANDOVER_MAX_PROBLEMS)
+                                FAIL("line %u: more than %u problems", lineno,
+                                     HANDOVER_MAX_PROBLEMS);
+                        HandoverProblem pr = { g_strndup(f[1].p, f[1].len),
+                                               g_strndup(f[2].p, f[2].len) };
+                        g_array_append_val(h->problems, pr);
+                } else if (n >= 2 && line[0] == 'T' && line[1] == '\t') {
+                        Field f[5];
+                        uint64_t ns, np;
+                        if (!split(line, n, f, 5) ||
+                            !parse_count(f[1], HANDOVER_MAX_SESSIONS, &ns) ||
+                            !parse_count(f[2], HANDOVER_MAX_PROBLEMS, &np) ||
+                            !parse_count(f[3], INT64_MAX, &h->allday) ||
+                            !parse_count(f[4], INT64_MAX, &h->problems_left_out))
+                                FAIL("line %u: bad T line", lineno);
+                        if (ns != h->sessions->len || np != h->problems->len)
+                                FAIL("line %u: the counts do not match the lines", lineno);
+                        total = true;
+                } else {
+                        FAIL("line %u: unknown line", lineno);
+                }
+        }
+        if (!total)
+                FAIL("no T line: the list was cut short");
+        *out = g_steal_pointer(&h);
+        return 0;
+}

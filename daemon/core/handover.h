@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: MIT */
+/* The hand-over list: the sessions a calendar reader process found, as plain text that
+ * nudged parses strictly (any deviation rejects the whole list, with a reason).
+ *
+ * Format, version 1 (UTF-8, LF line ends, no other control characters, at most
+ * HANDOVER_MAX_BYTES):
+ *
+ *   nudge-calendar 1
+ *   S <TAB> start <TAB> end <TAB> rid <TAB> zone <TAB> uid <TAB> summary
+ *   P <TAB> name <TAB> reason
+ *   T <TAB> sessions <TAB> problems <TAB> allday <TAB> problems_left_out
+ *
+ * - S: one session. start, end: Unix seconds (decimal, "-" only as a sign, no leading
+ *   zeros), end >= start. rid: the RECURRENCE-ID instant when the session is a changed
+ *   instance, else "-". zone: the event's own IANA zone. uid: 1..HANDOVER_MAX_UID bytes;
+ *   summary: 0..HANDOVER_MAX_TEXT bytes. S lines come ordered by (start, uid), no
+ *   (uid, start) twice; at most HANDOVER_MAX_SESSIONS.
+ * - P: one event that could not be read, named by its SUMMARY or UID (1..MAX_TEXT
+ *   bytes), and why (1..MAX_TEXT bytes); at most HANDOVER_MAX_PROBLEMS, the count of
+ *   those left out goes in T.
+ * - T: exactly once, last: the counts of S and P lines (which must match), the all-day
+ *   events left out, the problems not listed. A list cut short has no T line and is
+ *   rejected.
+ * Text fields hold no TAB, LF or other control character (the writer replaces them
+ * with blanks and cuts over-long text at a character boundary). */
+#pragma once
+#include <glib.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define HANDOVER_MAGIC "nudge-calendar 1"
+#define HANDOVER_MAX_BYTES (8u << 20)
+#define HANDOVER_MAX_SESSIONS 20000u
+#define HANDOVER_MAX_PROBLEMS 200u
+#define HANDOVER_MAX_UID 512u
+#define HANDOVER_MAX_TEXT 200u
+#define HANDOVER_MAX_ZONE 64u
+#define HANDOVER_NO_RID INT64_MIN
+
+typedef struct {
+        int64_t start, end;
+        int64_t rid; /* HANDOVER_NO_RID when not a changed instance */
+        char *zone, *uid, *summary;
+} HandoverSession;
+
+typedef struct {
+        char *name, *reason;
+} HandoverProblem;
+
+typedef struct {
+        GArray *sessions; /* of HandoverSession, ordered by (start, uid) */
+        GArray *problems; /* of HandoverProblem */
+        uint64_t allday;  /* all-day events left out */
+        uint64_t problems_left_out; /* problems beyond HANDOVER_MAX_PROBLEMS */
+} Handover;
+
+Handover *handover_new(void);
+void handover_free(Handover *h);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(Handover, handover_free)
+
+/* Adds a session; copies the strings. Text is cleaned as the format requires (control
+ * characters become blanks; summary cut to MAX_TEXT at a character boundary; invalid
+ * UTF-8 replaced). Returns -E2BIG when the list is full, -EINVAL for a uid that is empty
+ * or longer than MAX_UID, a zone that is no zone name, or end < start. */
+int handover_add_session(Handover *h, int64_t start, int64_t end, int64_t rid,
+                         const char *zone, const char *uid, const char *summary);
+/* Adds a problem (texts cleaned and cut as above); beyond MAX_PROBLEMS only counted. */
+void handover_add_problem(Handover *h, const char *name, const char *reason);
+/* Orders the sessions by (start, uid) and drops a second (uid, start). */
+void handover_sort(Handover *h);
+/* The text of the list (sorts it first). */
+char *handover_format(Handover *h);
+/* Parses a whole list. On success 0 and *out; else -EBADMSG and, when `why` is not NULL,
+ * *why says where and what ("line 3: end before start"). Pure. */
+int handover_parse_buf(const char *buf, size_t len, Handover **out, char **why);
