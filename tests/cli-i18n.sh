@@ -73,6 +73,29 @@ for lang in de fr es; do
         fi
 done
 
+# Dates follow the locale (LC_TIME), whatever the messages' language: a German locale built
+# into the scratch folder (LOCPATH), so that no locale need be installed. The expected
+# weekday comes from the C library itself, through date(1).
+if ! command -v localedef >/dev/null || [ ! -e /usr/share/i18n/locales/de_DE ]; then
+        if [ "${CI:-}" = true ]; then
+                not_ok "German weekdays in nudge list" "no localedef or no de_DE locale source"
+        else
+                skip "German weekdays in nudge list" "no localedef or no de_DE locale source"
+        fi
+elif mkdir -p "$L/locales" && localedef -c -i de_DE -f UTF-8 "$L/locales/de_DE.UTF-8" >"$T/.localedef" 2>&1 ||
+        [ -e "$L/locales/de_DE.UTF-8/LC_TIME" ]; then
+        printf '[w]\ntitle = Therapy\nweekly = Tue 14:00\n' >weekly.ini
+        chmod 600 weekly.ini
+        tue=$(LOCPATH=$L/locales LC_ALL=de_DE.UTF-8 date -d 2026-12-01 +%a)
+        run env LOCPATH="$L/locales" LC_ALL=de_DE.UTF-8 LANGUAGE=en "$NUDGE" list \
+                --config weekly.ini --days 7
+        status "LC_ALL=de_DE.UTF-8 nudge list exits 0" 0
+        like "LC_ALL=de_DE.UTF-8: the weekday in German ($tue)" "$out" \
+                "^$tue 2026-12-01 14:00 CET"
+else
+        not_ok "a German locale builds with localedef" "$(cat "$T/.localedef")"
+fi
+
 # A language without a catalogue: English, word for word, and no complaint.
 run env LANGUAGE=it LANG=it_IT.UTF-8 "$NUDGE" check --config past.ini
 status "LANGUAGE=it: exits 0" 0
