@@ -28,13 +28,16 @@ static void cell(GString *out, const char *text, size_t width, bool last)
 static void print_table(const GArray *occ, Tz *local, int64_t now, int64_t from, int64_t to)
 {
         enum { C_WHEN, C_LEFT, C_ID, C_TITLE, C_REMINDER, C_N };
-        /* TRANSLATORS: the column heads of nudge list, in capitals where the language
-         * has them. */
-        static const char *const head_text[C_N] = {N_("WHEN"), N_("LEFT"), N_("ID"), N_("TITLE"),
-                                                   N_("NEXT REMINDER")};
+        static const char *const head_text[C_N] = {
+                /* TRANSLATORS: the column heads of nudge list, in capitals where the
+                 * language has them. LEFT is the time left until the session. */
+                NC_("nudge list column", "WHEN"), NC_("nudge list column", "LEFT"),
+                NC_("nudge list column", "ID"), NC_("nudge list column", "TITLE"),
+                NC_("nudge list column", "NEXT REMINDER"),
+        };
         const char *head[C_N];
         for (int c = 0; c < C_N; c++)
-                head[c] = _(head_text[c]);
+                head[c] = g_dpgettext2(NULL, "nudge list column", head_text[c]);
         GPtrArray *cells = g_ptr_array_new_with_free_func(g_free);
         size_t width[C_N];
         for (int c = 0; c < C_N; c++)

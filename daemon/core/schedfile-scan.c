@@ -258,8 +258,11 @@ static bool line_ok(Report *r, unsigned line, const char *text, size_t n)
                 return false;
         }
         if (n > SCHEDFILE_MAX_LINE) {
-                report(r, line, _("is %zu bytes long; lines may hold at most %d"), n,
-                       SCHEDFILE_MAX_LINE);
+                /* TRANSLATORS: follows "FILE:LINE: "; %1$zu is the line's length, %2$d
+                 * the limit. */
+                report(r, line, ngettext("is %1$zu byte long; lines may hold at most %2$d",
+                                         "is %1$zu bytes long; lines may hold at most %2$d", n),
+                       n, SCHEDFILE_MAX_LINE);
                 return false;
         }
         return true;

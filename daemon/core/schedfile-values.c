@@ -271,7 +271,12 @@ bool value_text(Report *r, unsigned line, const char *key, const char *v, size_t
                 return false;
         }
         if (strlen(v) > max) {
-                report(r, line, _("%s is %zu bytes long; at most %zu are allowed"), key, strlen(v), max);
+                /* TRANSLATORS: %1$s is a schedule key (title, notes, prompt), %2$zu the
+                 * value's length, %3$zu the limit. */
+                report(r, line, ngettext("%1$s is %2$zu byte long; at most %3$zu are allowed",
+                                         "%1$s is %2$zu bytes long; at most %3$zu are allowed",
+                                         strlen(v)),
+                       key, strlen(v), max);
                 return false;
         }
         return true;
