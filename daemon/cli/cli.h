@@ -6,6 +6,7 @@
 #include <stdbool.h>
 
 #include "exitcode.h"
+#include "i18n.h"
 #include "schedule.h"
 
 int cli_check(int argc, char **argv);
@@ -16,9 +17,10 @@ int cli_note(int argc, char **argv);
 /* The --config option every subcommand takes, as a GOptionEntry. */
 #define CLI_CONFIG_OPTION(var)                                                              \
         {"config", 'c', 0, G_OPTION_ARG_FILENAME, &(var),                                   \
-         "Schedule file (default ~/.config/nudge/schedule.ini)", "FILE"}
+         N_("Schedule file (default ~/.config/nudge/schedule.ini)"), N_("FILE")}
 
-/* How a subcommand presents itself in --help and in its messages. */
+/* How a subcommand presents itself in --help and in its messages. The texts are marked
+ * with N_(): cli_parse_options has GOption translate them. */
 typedef struct {
         const char *name;        /* "list": messages start "nudge list: " */
         const char *parameter;   /* after the usage line: "- list the sessions to come" */

@@ -11,7 +11,8 @@
 static char *span_text(int64_t t, int64_t now)
 {
         g_autofree char *span = format_span(t - now);
-        return t >= now ? g_steal_pointer(&span) : g_strdup_printf("%s ago", span);
+        /* TRANSLATORS: %s is a span of time, "2 days 3h". */
+        return t >= now ? g_steal_pointer(&span) : g_strdup_printf(_("%s ago"), span);
 }
 
 /* Pads a UTF-8 cell to `width` characters. */
@@ -27,11 +28,20 @@ static void cell(GString *out, const char *text, size_t width, bool last)
 static void print_table(const GArray *occ, Tz *local, int64_t now, int64_t from, int64_t to)
 {
         enum { C_WHEN, C_LEFT, C_ID, C_TITLE, C_REMINDER, C_N };
-        static const char *const head[C_N] = {"WHEN", "LEFT", "ID", "TITLE", "NEXT REMINDER"};
+        static const char *const head_text[C_N] = {
+                /* TRANSLATORS: the column heads of nudge list, in capitals where the
+                 * language has them. LEFT is the time left until the session. */
+                NC_("nudge list column", "WHEN"), NC_("nudge list column", "LEFT"),
+                NC_("nudge list column", "ID"), NC_("nudge list column", "TITLE"),
+                NC_("nudge list column", "NEXT REMINDER"),
+        };
+        const char *head[C_N];
+        for (int c = 0; c < C_N; c++)
+                head[c] = g_dpgettext2(NULL, "nudge list column", head_text[c]);
         GPtrArray *cells = g_ptr_array_new_with_free_func(g_free);
         size_t width[C_N];
         for (int c = 0; c < C_N; c++)
-                width[c] = strlen(head[c]);
+                width[c] = (size_t)g_utf8_strlen(head[c], -1);
         for (guint i = 0; i < occ->len; i++) {
                 const Occurrence *o = &g_array_index(occ, Occurrence, i);
                 char *row[C_N];
@@ -45,7 +55,8 @@ static void print_table(const GArray *occ, Tz *local, int64_t now, int64_t from,
                                 continue;
                         g_autofree char *when = format_long(local, o->reminders[k]);
                         g_autofree char *left = format_span(o->reminders[k] - now);
-                        row[C_REMINDER] = g_strdup_printf("%s (in %s)", when, left);
+                        /* TRANSLATORS: %1$s is a date and time, %2$s a span ("2 days 3h"). */
+                        row[C_REMINDER] = g_strdup_printf(_("%1$s (in %2$s)"), when, left);
                 }
                 if (!row[C_REMINDER])
                         row[C_REMINDER] = g_strdup("-");
@@ -65,8 +76,10 @@ static void print_table(const GArray *occ, Tz *local, int64_t now, int64_t from,
         }
         g_autofree char *a = format_long(local, from);
         g_autofree char *b = format_long(local, to);
-        g_string_append_printf(out, "\n%u session%s from %s to %s.\n", occ->len,
-                               occ->len == 1 ? "" : "s", a, b);
+        /* TRANSLATORS: %1$u is a number of sessions, %2$s and %3$s dates and times. */
+        g_string_append_printf(out, ngettext("\n%1$u session from %2$s to %3$s.\n",
+                                             "\n%1$u sessions from %2$s to %3$s.\n", occ->len),
+                               occ->len, a, b);
         fputs(out->str, stdout);
         g_string_free(out, TRUE);
         g_ptr_array_free(cells, TRUE);
@@ -78,12 +91,13 @@ static bool parse_range(const char *from_text, const char *days_text, Tz *local,
         int days = 7;
         *from = now;
         if (from_text && parse_instant(from_text, local, from) < 0) {
-                fprintf(stderr, "nudge list: --from '%s' is not a time: use RFC 3339 "
-                                "(2026-11-25T09:00:00+01:00) or YYYY-MM-DD[ HH:MM]\n", from_text);
+                /* TRANSLATORS: keep "nudge list", the options and the forms of a time. */
+                fprintf(stderr, _("nudge list: --from '%s' is not a time: use RFC 3339 "
+                                "(2026-11-25T09:00:00+01:00) or YYYY-MM-DD[ HH:MM]\n"), from_text);
                 return false;
         }
         if (days_text && parse_uint_range(days_text, 1, 3660, &days) < 0) {
-                fprintf(stderr, "nudge list: --days '%s' is not a whole number from 1 to 3660\n",
+                fprintf(stderr, _("nudge list: --days '%s' is not a whole number from 1 to 3660\n"),
                         days_text);
                 return false;
         }
@@ -93,18 +107,19 @@ static bool parse_range(const char *from_text, const char *days_text, Tz *local,
 
 int cli_list(int argc, char **argv)
 {
-        static const CliCommand cmd = {.name = "list", .parameter = "- list the sessions to come"};
+        static const CliCommand cmd = {.name = "list",
+                                       .parameter = N_("- list the sessions to come")};
         g_autofree char *config = NULL, *from_text = NULL, *days_text = NULL;
         gboolean json = FALSE;
         GOptionEntry entries[] = {
                 CLI_CONFIG_OPTION(config),
                 {"from", 0, 0, G_OPTION_ARG_STRING, &from_text,
-                 "Start of the listing: RFC 3339, or local YYYY-MM-DD[ HH:MM] (default: now)",
-                 "TIME"},
+                 N_("Start of the listing: RFC 3339, or local YYYY-MM-DD[ HH:MM] (default: now)"),
+                 N_("TIME")},
                 {"days", 0, 0, G_OPTION_ARG_STRING, &days_text,
-                 "How many days to list, 1 to 3660 (default 7)", "N"},
-                {"json", 0, 0, G_OPTION_ARG_NONE, &json, "One JSON object per session and line",
-                 NULL},
+                 N_("How many days to list, 1 to 3660 (default 7)"), N_("N")},
+                {"json", 0, 0, G_OPTION_ARG_NONE, &json,
+                 N_("One JSON object per session and line"), NULL},
                 {NULL},
         };
         if (!cli_parse_options(&cmd, entries, &argc, &argv))
@@ -120,7 +135,7 @@ int cli_list(int argc, char **argv)
         if (json) {
                 int r = cli_list_json(s, from, to);
                 if (r < 0) {
-                        fprintf(stderr, "nudge list: cannot write the listing: %s\n",
+                        fprintf(stderr, _("nudge list: cannot write the listing: %s\n"),
                                 g_strerror(-r));
                         return 1;
                 }

@@ -9,7 +9,9 @@
 #include "i18n.h"
 #include "schedfile.h"
 
-static const char usage[] =
+/* TRANSLATORS: keep the commands, options, file names and exit numbers as they are;
+ * the descriptions may be reflowed, aligned under one another. */
+static const char usage[] = N_(
         "Usage: nudge COMMAND [OPTIONS]\n"
         "\n"
         "Helps you arrive at therapy prepared: your sessions, their reminders, your notes.\n"
@@ -27,18 +29,18 @@ static const char usage[] =
         "  -V, --version                    Show the version\n"
         "\n"
         "The schedule lives in ~/.config/nudge/schedule.ini. See nudge(1) and nudge.ini(5).\n"
-        "Exit status: 0 success, 64 wrong arguments, 78 problems in the schedule file.\n";
+        "Exit status: 0 success, 64 wrong arguments, 78 problems in the schedule file.\n");
 
 int main(int argc, char **argv)
 {
         i18n_init();
         if (argc < 2) {
-                fputs(usage, stderr);
+                fputs(_(usage), stderr);
                 return EXIT_USAGE;
         }
         const char *cmd = argv[1];
         if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
-                fputs(usage, stdout);
+                fputs(_(usage), stdout);
                 return 0;
         }
         if (!strcmp(cmd, "-V") || !strcmp(cmd, "--version")) {
@@ -57,6 +59,6 @@ int main(int argc, char **argv)
         for (size_t i = 0; i < G_N_ELEMENTS(commands); i++)
                 if (!strcmp(cmd, commands[i].name))
                         return commands[i].run(argc - 1, argv + 1);
-        fprintf(stderr, "nudge: unknown command '%s' (try nudge --help)\n", cmd);
+        fprintf(stderr, _("nudge: unknown command '%s' (try nudge --help)\n"), cmd);
         return EXIT_USAGE;
 }

@@ -13,6 +13,9 @@
 bool cli_parse_options(const CliCommand *cmd, GOptionEntry *entries, int *argc, char ***argv)
 {
         g_autoptr(GOptionContext) ctx = g_option_context_new(cmd->parameter);
+        /* GOption translates the parameter, summary, description and the options' texts
+         * in this domain: they are marked with N_() where they are defined. */
+        g_option_context_set_translation_domain(ctx, GETTEXT_PACKAGE);
         g_option_context_add_main_entries(ctx, entries, NULL);
         if (cmd->summary)
                 g_option_context_set_summary(ctx, cmd->summary);
@@ -24,8 +27,10 @@ bool cli_parse_options(const CliCommand *cmd, GOptionEntry *entries, int *argc, 
                 return false;
         }
         if (!cmd->takes_words && *argc > 1) {
-                fprintf(stderr, "nudge %s: unexpected argument (see nudge %s --help)\n",
-                        cmd->name, cmd->name);
+                /* TRANSLATORS: %1$s is a subcommand's name (check, list): keep "nudge"
+                 * and "--help". */
+                fprintf(stderr, _("nudge %1$s: unexpected argument (see nudge %1$s --help)\n"),
+                        cmd->name);
                 return false;
         }
         return true;
@@ -46,10 +51,12 @@ static void print_missing(const char *path)
         g_autofree char *qdir = g_shell_quote(dir);
         g_autofree char *qpath = g_shell_quote(path);
         g_autofree char *qexample = g_shell_quote(paths_example_config());
+        /* TRANSLATORS: %1$s is the schedule file's path; %2$s its folder, %3$s the example
+         * file and %4$s the path, as a shell would read them, in a command to keep. */
         fprintf(stderr,
-                "%s: there is no schedule file here yet.\n"
+                _("%1$s: there is no schedule file here yet.\n"
                 "Start one with 'nudge edit', which opens a commented example in "
-                "your editor,\nor copy the example yourself: mkdir -p %s && cp %s %s\n",
+                "your editor,\nor copy the example yourself: mkdir -p %2$s && cp %3$s %4$s\n"),
                 path, qdir, qexample, qpath);
 }
 
@@ -65,9 +72,10 @@ Schedule *cli_load_schedule(const char *config, Tz *local, char **path_out, int 
                 } else {
                         g_autofree char *text = schedfile_errors_format(errors);
                         fputs(text, stderr);
-                        if (errors->n_errors + errors->n_suppressed > 1)
-                                fprintf(stderr, "%zu problems found.\n",
-                                        errors->n_errors + errors->n_suppressed);
+                        size_t n = errors->n_errors + errors->n_suppressed;
+                        if (n > 1)
+                                fprintf(stderr, ngettext("%zu problem found.\n",
+                                                         "%zu problems found.\n", n), n);
                 }
                 *status = EXIT_CONFIG;
         }

@@ -10,17 +10,23 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "i18n.h"
+
 #define MIB (1024 * 1024)
 
 static char *size_text(size_t n)
 {
-        return n % MIB == 0 ? g_strdup_printf("%zu MiB", n / MIB) : g_strdup_printf("%zu bytes", n);
+        if (n % MIB == 0)
+                return g_strdup_printf(_("%zu MiB"), n / MIB);
+        return g_strdup_printf(ngettext("%zu byte", "%zu bytes", n), n);
 }
 
 static char *too_large(const FileRules *rules)
 {
         g_autofree char *limit = size_text(rules->max_size);
-        return g_strdup_printf("is too large for a %s (more than %s)", rules->what, limit);
+        /* TRANSLATORS: follows a file's path and a colon. The first %s names the kind of
+         * file ("schedule", "reminder record"), the second a size ("1 MiB"). */
+        return g_strdup_printf(_("is too large for a %s (more than %s)"), _(rules->what), limit);
 }
 
 static void set_why(char **why, char *text)
@@ -35,12 +41,15 @@ int fileio_check_trusted(const struct stat *st, const char *path, const char *wh
 {
         /* Root's files are trusted as the system's: root could change ours anyway. */
         if (st->st_uid != geteuid() && st->st_uid != 0) {
-                set_why(why, g_strdup_printf("belongs to another user (uid %u): nudge reads only a "
-                                             "%s you own", (unsigned)st->st_uid, what));
+                /* TRANSLATORS: the sentences of this file follow a file's path and a
+                 * colon; %s names the kind of file ("schedule", "reminder record"). */
+                set_why(why, g_strdup_printf(_("belongs to another user (uid %u): nudge reads only a "
+                                             "%s you own"), (unsigned)st->st_uid, _(what)));
                 return -EPERM;
         }
         if (st->st_mode & (S_IWGRP | S_IWOTH)) {
-                set_why(why, g_strdup_printf("others can change it (mode %04o): run chmod go-w %s",
+                /* TRANSLATORS: "chmod go-w" is a command: keep it as it is. */
+                set_why(why, g_strdup_printf(_("others can change it (mode %04o): run chmod go-w %s"),
                                              (unsigned)(st->st_mode & 07777), path));
                 return -EPERM;
         }
@@ -59,20 +68,20 @@ static int open_checked(const char *path, const FileRules *rules, struct stat *s
         if (fd < 0) {
                 int r = -errno;
                 if (r == -ELOOP && (rules->flags & FILEIO_NOFOLLOW))
-                        set_why(why, g_strdup_printf("is a symbolic link: nudge opens its %s only "
-                                                     "directly", rules->what));
+                        set_why(why, g_strdup_printf(_("is a symbolic link: nudge opens its %s only "
+                                                     "directly"), _(rules->what)));
                 else
-                        set_why(why, g_strdup_printf("cannot open the %s: %s", rules->what,
+                        set_why(why, g_strdup_printf(_("cannot open the %s: %s"), _(rules->what),
                                                      g_strerror(-r)));
                 return r;
         }
         if (fstat(fd, st) < 0) {
                 int r = -errno;
-                set_why(why, g_strdup_printf("cannot read the %s: %s", rules->what, g_strerror(-r)));
+                set_why(why, g_strdup_printf(_("cannot read the %s: %s"), _(rules->what), g_strerror(-r)));
                 return r;
         }
         if (S_ISDIR(st->st_mode)) {
-                set_why(why, g_strdup_printf("is a folder, not a %s file", rules->what));
+                set_why(why, g_strdup_printf(_("is a folder, not a %s file"), _(rules->what)));
                 return -EISDIR;
         }
         if (!S_ISREG(st->st_mode)) {
@@ -83,7 +92,7 @@ static int open_checked(const char *path, const FileRules *rules, struct stat *s
                 set_why(why, too_large(rules));
                 return -EFBIG;
         }
-        int r = fileio_check_trusted(st, path, rules->what, why);
+        int r = fileio_check_trusted(st, path, _(rules->what), why);
         if (r < 0)
                 return r;
         return fileio_take_fd(&fd);
@@ -99,7 +108,7 @@ static int read_bounded(int fd, const FileRules *rules, GString *buf, char **why
                         continue;
                 if (n < 0) {
                         int r = -errno;
-                        set_why(why, g_strdup_printf("cannot read the %s: %s", rules->what,
+                        set_why(why, g_strdup_printf(_("cannot read the %s: %s"), _(rules->what),
                                                      g_strerror(-r)));
                         return r;
                 }
@@ -116,14 +125,14 @@ static int read_bounded(int fd, const FileRules *rules, GString *buf, char **why
 static int check_text(const GString *buf, const FileRules *rules, char **why)
 {
         if ((rules->flags & FILEIO_NO_NUL) && memchr(buf->str, '\0', buf->len)) {
-                set_why(why, g_strdup_printf("holds a NUL byte: the %s must be plain text",
-                                             rules->what));
+                set_why(why, g_strdup_printf(_("holds a NUL byte: the %s must be plain text"),
+                                             _(rules->what)));
                 return -EBADMSG;
         }
         const char *bad = NULL;
         if ((rules->flags & FILEIO_UTF8) && !g_utf8_validate_len(buf->str, buf->len, &bad)) {
-                set_why(why, g_strdup_printf("is not valid UTF-8 (at byte %zu): save the file as "
-                                             "UTF-8", (size_t)(bad - buf->str) + 1));
+                set_why(why, g_strdup_printf(_("is not valid UTF-8 (at byte %zu): save the file as "
+                                             "UTF-8"), (size_t)(bad - buf->str) + 1));
                 return -EILSEQ;
         }
         return 0;

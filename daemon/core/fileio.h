@@ -36,7 +36,8 @@ enum {
 };
 
 typedef struct {
-        const char *what; /* its name in messages: "schedule", as in "cannot open the schedule" */
+        const char *what; /* its name in messages: "schedule", as in "cannot open the schedule";
+                           * marked with N_() and translated where it is used */
         size_t max_size;  /* bytes; a larger file is -EFBIG */
         unsigned flags;   /* FILEIO_* */
 } FileRules;

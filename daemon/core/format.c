@@ -5,14 +5,26 @@
 #include "format.h"
 
 #include <errno.h>
+#include <langinfo.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "timeparse.h"
 
-static const char *const wday_names[] = {"", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
-static const char *const month_names[] = {"", "Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                          "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+/* The locale's names (LC_TIME), which in the C locale are the English ones: the schedule
+ * file's English names are civil.c's, for parsing only. nl_langinfo's days start on
+ * Sunday; ours (civil_weekday) on Monday, as 1. */
+const char *format_weekday_name(int weekday, bool abbreviated)
+{
+        int i = weekday % 7;
+        return nl_langinfo((abbreviated ? ABDAY_1 : DAY_1) + i);
+}
+
+const char *format_month_name(int month, bool abbreviated)
+{
+        return nl_langinfo((abbreviated ? ABMON_1 : MON_1) + (month - 1));
+}
 
 static const char two_digits[] =
         "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
@@ -125,7 +137,8 @@ char *format_long(Tz *tz, int64_t t)
         int sod;
         tz_local(tz, t, &d, &sod);
         return g_strdup_printf("%s %04d-%02d-%02d %02d:%02d %s",
-                               wday_names[civil_weekday(civil_days(d))], d.y, d.m, d.d,
+                               format_weekday_name(civil_weekday(civil_days(d)), true), d.y,
+                               d.m, d.d,
                                sod / 3600, sod / 60 % 60, tz_abbrev_at(tz, t));
 }
 
@@ -134,25 +147,35 @@ char *format_short(Tz *tz, int64_t t)
         Ymd d;
         int sod;
         tz_local(tz, t, &d, &sod);
-        return g_strdup_printf("%s %d %s %02d:%02d", wday_names[civil_weekday(civil_days(d))],
-                               d.d, month_names[d.m], sod / 3600, sod / 60 % 60);
+        return g_strdup_printf("%s %d %s %02d:%02d",
+                               format_weekday_name(civil_weekday(civil_days(d)), true), d.d,
+                               format_month_name(d.m, true), sod / 3600, sod / 60 % 60);
 }
 
 char *format_span(int64_t s)
 {
         if (s < 0)
                 s = -s;
-        int64_t days = s / 86400, h = s / 3600 % 24, m = s / 60 % 60;
-        if (days >= 1)
-                return h ? g_strdup_printf("%" G_GINT64_FORMAT " day%s %" G_GINT64_FORMAT "h", days,
-                                           days == 1 ? "" : "s", h)
-                         : g_strdup_printf("%" G_GINT64_FORMAT " day%s", days, days == 1 ? "" : "s");
+        /* Spans of nudge's listings stay far below INT_MAX days. */
+        int days = (int)MIN(s / 86400, G_MAXINT), h = (int)(s / 3600 % 24), m = (int)(s / 60 % 60);
+        if (days >= 1) {
+                g_autofree char *dtext = g_strdup_printf(ngettext("%d day", "%d days", days), days);
+                if (!h)
+                        return g_steal_pointer(&dtext);
+                /* TRANSLATORS: a span of time, as in "2 days 3h": %1$s is "2 days", %2$d the
+                 * hours. */
+                return g_strdup_printf(_("%1$s %2$dh"), dtext, h);
+        }
         if (h >= 1)
-                return m ? g_strdup_printf("%" G_GINT64_FORMAT "h %" G_GINT64_FORMAT "min", h, m)
-                         : g_strdup_printf("%" G_GINT64_FORMAT "h", h);
+                /* TRANSLATORS: hours and minutes of a span of time, as in "1h 30min". */
+                return m ? g_strdup_printf(_("%1$dh %2$dmin"), h, m)
+                         /* TRANSLATORS: hours of a span of time, as in "3h". */
+                         : g_strdup_printf(_("%dh"), h);
         if (m >= 1)
-                return g_strdup_printf("%" G_GINT64_FORMAT "min", m);
-        return g_strdup_printf("%" G_GINT64_FORMAT "s", s);
+                /* TRANSLATORS: minutes of a span of time, as in "25min". */
+                return g_strdup_printf(_("%dmin"), m);
+        /* TRANSLATORS: seconds of a span of time, as in "40s". */
+        return g_strdup_printf(_("%ds"), (int)s);
 }
 
 void json_append_string(GString *out, const char *s)

@@ -2,6 +2,7 @@
 /* Turning instants into text people and programs read, and reading --from. Pure. */
 #pragma once
 #include <glib.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include "tz.h"
 
@@ -32,9 +33,14 @@ typedef struct {
         } offset[DATE_MEMO_SLOTS];
 } DateMemo;
 char *format_rfc3339_put(char *p, Tz *tz, int64_t t, DateMemo *memo);
-/* "Tue 2026-12-01 14:00 CET": for tables. */
+/* "Tue 2026-12-01 14:00 CET": for tables (the weekday in the locale's words). */
 char *format_long(Tz *tz, int64_t t);
-/* "Tue 1 Dec 14:00": for status lines. */
+/* The locale's name of a weekday (1 = Monday ... 7 = Sunday) or month (1 ... 12), full or
+ * abbreviated: "Tuesday", "Tue" in the C locale. Owned by the C library; valid until the
+ * locale changes. */
+const char *format_weekday_name(int weekday, bool abbreviated);
+const char *format_month_name(int month, bool abbreviated);
+/* "Tue 1 Dec 14:00": for status lines (weekday and month in the locale's words). */
 char *format_short(Tz *tz, int64_t t);
 /* "4 days 2h", "1h 20min", "35s": a span as systemctl list-timers writes it. */
 char *format_span(int64_t seconds);

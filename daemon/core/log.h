@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* Logging to stderr with sd-daemon <N> priority prefixes, which the journal reads. */
+/* Logging to stderr with sd-daemon <N> priority prefixes, which the journal reads.
+ * Log lines stay in English, never marked for translation: they are for bug reports, and
+ * one language makes them searchable and comparable across machines. */
 #pragma once
 #include <systemd/sd-daemon.h>
 

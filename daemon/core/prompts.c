@@ -7,15 +7,9 @@
 #include <glib.h>
 
 #include "civil.h"
+#include "format.h"
+#include "i18n.h"
 #include "prompts-table.h"
-
-static const char *const weekday_names[] = {
-        "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
-};
-static const char *const month_names[] = {
-        "January", "February", "March",     "April",   "May",      "June",
-        "July",    "August",   "September", "October", "November", "December",
-};
 
 static int64_t floor_mod(int64_t a, int64_t b)
 {
@@ -40,8 +34,8 @@ const char *prompts_get(PromptKind kind, size_t i)
         if (i >= prompts_count(kind))
                 return NULL;
         if (kind == PROMPT_CHECKIN)
-                return prompts_table_checkin[i];
-        return kind == PROMPT_LAST ? prompts_table_last[i] : prompts_table_reflect[i];
+                return _(prompts_table_checkin[i]);
+        return _(kind == PROMPT_LAST ? prompts_table_last[i] : prompts_table_reflect[i]);
 }
 
 /* The reminder an instant belongs to: the latest one at or before it (a snoozed re-send
@@ -139,15 +133,19 @@ const char *prompts_pick(const Occurrence *o, int64_t reminder_instant)
         return prompts_get(kind, (size_t) idx);
 }
 
-static char *format_minutes(int64_t mins)
+/* TRANSLATORS: the "when" of a reminder's title comes after the session's title, as in
+ * "Therapy in 20 minutes" or "Therapy tomorrow at 14:00"; see "%1$s %2$s%3$s". */
+static char *format_minutes(int mins)
 {
         if (mins < 60)
-                return g_strdup_printf("in %d minute%s", (int) mins, mins == 1 ? "" : "s");
-        int64_t h = mins / 60, rem = mins % 60;
+                return g_strdup_printf(ngettext("in %d minute", "in %d minutes", mins), mins);
+        int h = mins / 60, rem = mins % 60;
         if (rem == 0)
-                return g_strdup_printf("in %d hour%s", (int) h, h == 1 ? "" : "s");
-        return g_strdup_printf("in %d hour%s %d minute%s", (int) h, h == 1 ? "" : "s", (int) rem,
-                               rem == 1 ? "" : "s");
+                return g_strdup_printf(ngettext("in %d hour", "in %d hours", h), h);
+        g_autofree char *hours = g_strdup_printf(ngettext("%d hour", "%d hours", h), h);
+        g_autofree char *minutes = g_strdup_printf(ngettext("%d minute", "%d minutes", rem), rem);
+        /* TRANSLATORS: %1$s is "2 hours", %2$s is "15 minutes". */
+        return g_strdup_printf(_("in %1$s %2$s"), hours, minutes);
 }
 
 char *prompts_when(int64_t start, int64_t now, Tz *display_tz)
@@ -158,32 +156,40 @@ char *prompts_when(int64_t start, int64_t now, Tz *display_tz)
 
         tz_local(display_tz, start, &ds, &ss);
         tz_local(display_tz, now, &dn, &sn);
-        int hh = ss / 3600, mm = ss / 60 % 60;
+        char clock[8];
+        g_snprintf(clock, sizeof clock, "%02d:%02d", ss / 3600, ss / 60 % 60);
 
+        /* TRANSLATORS: in these, %s (or the last one) is a clock time, "14:00". */
         if (left <= -60)
-                return g_strdup_printf("started at %02d:%02d", hh, mm);
+                return g_strdup_printf(_("started at %s"), clock);
         if (left < 30)
-                return g_strdup("starting now");
+                return g_strdup(_("starting now"));
 
         /* Within two hours, the time left says more than the clock time, and it stays
          * true when a reminder goes out late. */
         int64_t mins = (left + 30) / 60;
         if (mins < 120)
-                return format_minutes(mins);
+                return format_minutes((int) mins);
 
         int64_t dd = civil_days(ds) - civil_days(dn);
         if (dd == 0)
-                return g_strdup_printf("today at %02d:%02d", hh, mm);
+                return g_strdup_printf(_("today at %s"), clock);
         if (dd == 1)
-                return g_strdup_printf("tomorrow at %02d:%02d", hh, mm);
-        const char *wd = weekday_names[civil_weekday(civil_days(ds)) - 1];
+                return g_strdup_printf(_("tomorrow at %s"), clock);
+        /* The locale's names, as the C library has them ("Monday", "December" in C). */
+        const char *wd = format_weekday_name(civil_weekday(civil_days(ds)), false);
+        const char *month = format_month_name(ds.m, false);
         if (dd > 1 && dd < 7)
-                return g_strdup_printf("on %s at %02d:%02d", wd, hh, mm);
+                /* TRANSLATORS: %1$s is a weekday ("Monday"), %2$s a clock time ("14:00"). */
+                return g_strdup_printf(_("on %1$s at %2$s"), wd, clock);
         if (ds.y == dn.y)
-                return g_strdup_printf("on %s, %d %s at %02d:%02d", wd, ds.d,
-                                       month_names[ds.m - 1], hh, mm);
-        return g_strdup_printf("on %s, %d %s %d at %02d:%02d", wd, ds.d, month_names[ds.m - 1],
-                               ds.y, hh, mm);
+                /* TRANSLATORS: %1$s is a weekday ("Monday"), %2$d the day of the month,
+                 * %3$s the month ("December"), %4$s a clock time ("14:00"). */
+                return g_strdup_printf(_("on %1$s, %2$d %3$s at %4$s"), wd, ds.d, month, clock);
+        /* TRANSLATORS: %1$s is a weekday ("Monday"), %2$d the day of the month, %3$s the
+         * month ("December"), %4$d the year, %5$s a clock time ("14:00"). */
+        return g_strdup_printf(_("on %1$s, %2$d %3$s %4$d at %5$s"), wd, ds.d, month, ds.y,
+                               clock);
 }
 
 /* " (14:00 CET)" when the session's own zone shows another clock time than the person's;
@@ -209,12 +215,17 @@ void prompts_compose(const Occurrence *o, int64_t reminder_instant, int64_t now,
         if (s->privacy) {
                 /* Only that a session is coming, and when: a lock screen or a shared
                  * screen may show it. */
-                *summary = g_strdup_printf("Session %s", when);
+                /* TRANSLATORS: the title of a reminder with privacy = on; %s is when
+                 * ("in 20 minutes", "tomorrow at 14:00"). */
+                *summary = g_strdup_printf(_("Session %s"), when);
                 *body = g_strdup("");
                 return;
         }
         note = session_zone_note(o, display_tz);
-        *summary = g_strdup_printf("%s %s%s", s->title, when, note);
+        /* TRANSLATORS: a reminder's title: %1$s is the session's title ("Therapy"), %2$s
+         * when ("in 20 minutes", "tomorrow at 14:00"), %3$s empty or the time in the
+         * session's own zone (" (14:00 CET)"). */
+        *summary = g_strdup_printf(_("%1$s %2$s%3$s"), s->title, when, note);
         if (s->prompt && s->prompt[0])
                 *body = g_strdup(s->prompt);
         else
@@ -225,13 +236,15 @@ void prompts_compose_checkin(const Occurrence *o, char **summary, char **body)
 {
         const Series *s = o->series;
         if (s->privacy) {
-                *summary = g_strdup("After your session");
+                *summary = g_strdup(_("After your session"));
                 *body = g_strdup("");
                 return;
         }
         int64_t m = (int64_t) prompts_count(PROMPT_CHECKIN);
         int64_t idx = (floor_mod(occurrence_ordinal(o), m) +
                        (int64_t) (id_hash(s->id) % (uint32_t) m)) % m;
-        *summary = g_strdup_printf("After %s", s->title);
+        /* TRANSLATORS: the title of the check-in after a session; %s is the session's
+         * title ("Therapy"). */
+        *summary = g_strdup_printf(_("After %s"), s->title);
         *body = g_strdup(prompts_get(PROMPT_CHECKIN, (size_t) idx));
 }

@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "i18n.h"
 #include "timeparse.h"
 
 /* ---- the report ------------------------------------------------------------------------ */
@@ -104,14 +105,18 @@ static char *scan_quoted_or_plain(Report *r, unsigned line, char *v)
         if (v[0] == '"' || v[0] == '\'') {
                 char *close = strchr(v + 1, v[0]);
                 if (!close) {
-                        report(r, line, "the value opens a %s quote that is never closed",
-                               v[0] == '"' ? "double" : "single");
+                        if (v[0] == '"')
+                                report(r, line, _("the value opens a double quote that is never "
+                                                  "closed"));
+                        else
+                                report(r, line, _("the value opens a single quote that is never "
+                                                  "closed"));
                         return NULL;
                 }
                 char *rest = str_trim(close + 1);
                 if (*rest && *rest != '#' && *rest != ';') {
-                        report(r, line, "text after the closing quote: put the whole value "
-                                        "inside the quotes, or start a comment with '#'");
+                        report(r, line, _("text after the closing quote: put the whole value "
+                                        "inside the quotes, or start a comment with '#'"));
                         return NULL;
                 }
                 return g_strndup(v + 1, (size_t)(close - v - 1));
@@ -125,19 +130,22 @@ static char *header_name(Report *r, unsigned line, char *s)
 {
         char *close = strchr(s, ']');
         if (!close) {
-                report(r, line, "a section header needs a closing ']', as in [therapy]");
+                report(r, line, _("a section header needs a closing ']', as in [therapy]"));
                 return NULL;
         }
         char *rest = str_trim(close + 1);
         if (*rest && *rest != '#' && *rest != ';') {
-                report(r, line, "unexpected text after the section header");
+                report(r, line, _("unexpected text after the section header"));
                 return NULL;
         }
         *close = '\0';
         char *name = str_trim(s + 1);
         if (!name_ok(name, "-_.")) {
-                report(r, line, "'%s' is not a valid section name: use letters, digits, "
-                                "'-', '_' and '.'", name);
+                /* TRANSLATORS: the messages about the schedule file follow "FILE:LINE: ".
+                 * Schedule keys (title, weekly, remind...), section names in brackets,
+                 * [defaults], and the forms the file accepts stay in English. */
+                report(r, line, _("'%s' is not a valid section name: use letters, digits, "
+                                "'-', '_' and '.'"), name);
                 return NULL;
         }
         return name;
@@ -154,8 +162,8 @@ static void scan_header(Scanner *sc, unsigned line, char *s)
         g_autofree char *id = g_ascii_strdown(name, -1);
         unsigned first = GPOINTER_TO_UINT(g_hash_table_lookup(sc->seen, id));
         if (first) {
-                report(sc->r, line, "section [%s] appears a second time (first on line %u): "
-                                    "keep one and merge their keys", id, first);
+                report(sc->r, line, _("section [%s] appears a second time (first on line %u): "
+                                    "keep one and merge their keys"), id, first);
                 return;
         }
         g_hash_table_insert(sc->seen, g_strdup(id), GUINT_TO_POINTER(line));
@@ -174,19 +182,19 @@ static char *entry_name(Report *r, unsigned line, char *s, char **value_text)
 {
         char *eq = strchr(s, '=');
         if (!eq) {
-                report(r, line, "expected 'key = value', a [section] header, or a comment "
-                                "starting with '#'");
+                report(r, line, _("expected 'key = value', a [section] header, or a comment "
+                                "starting with '#'"));
                 return NULL;
         }
         *eq = '\0';
         char *key = str_trim(s);
         if (!*key) {
-                report(r, line, "a key name is missing before '='");
+                report(r, line, _("a key name is missing before '='"));
                 return NULL;
         }
         char *lkey = g_ascii_strdown(key, -1);
         if (!name_ok(lkey, "-_")) {
-                report(r, line, "'%s' is not a valid key name", key);
+                report(r, line, _("'%s' is not a valid key name"), key);
                 g_free(lkey);
                 return NULL;
         }
@@ -207,15 +215,15 @@ static void scan_entry(Scanner *sc, unsigned line, char *s)
                 /* A header that failed leaves its keys without a home: say so only when
                  * there was no header at all, not once more per key. */
                 if (sc->section_line == 0)
-                        report(sc->r, line, "'%s' comes before any [section]: put it under "
-                                            "[defaults] or under a session's header", lkey);
+                        report(sc->r, line, _("'%s' comes before any [section]: put it under "
+                                            "[defaults] or under a session's header"), lkey);
                 return;
         }
         g_autofree char *full = g_strconcat(sc->section, ":", lkey, NULL);
         unsigned first = GPOINTER_TO_UINT(g_hash_table_lookup(sc->seen, full));
         if (first) {
-                report(sc->r, line, "'%s' is set a second time in [%s] (first on line %u): "
-                                    "keep one", lkey, sc->section, first);
+                report(sc->r, line, _("'%s' is set a second time in [%s] (first on line %u): "
+                                    "keep one"), lkey, sc->section, first);
                 return;
         }
         g_hash_table_insert(sc->seen, g_strdup(full), GUINT_TO_POINTER(line));
@@ -241,17 +249,20 @@ static bool line_ok(Report *r, unsigned line, const char *text, size_t n)
 {
         const char *bad = NULL;
         if (memchr(text, '\0', n)) {
-                report(r, line, "holds a NUL byte: the schedule must be plain text");
+                report(r, line, _("holds a NUL byte: the schedule must be plain text"));
                 return false;
         }
         if (!g_utf8_validate_len(text, n, &bad)) {
-                report(r, line, "is not valid UTF-8 (at byte %zu of the line): save the "
-                                "file as UTF-8", (size_t)(bad - text) + 1);
+                report(r, line, _("is not valid UTF-8 (at byte %zu of the line): save the "
+                                "file as UTF-8"), (size_t)(bad - text) + 1);
                 return false;
         }
         if (n > SCHEDFILE_MAX_LINE) {
-                report(r, line, "is %zu bytes long; lines may hold at most %d", n,
-                       SCHEDFILE_MAX_LINE);
+                /* TRANSLATORS: follows "FILE:LINE: "; %1$zu is the line's length, %2$d
+                 * the limit. */
+                report(r, line, ngettext("is %1$zu byte long; lines may hold at most %2$d",
+                                         "is %1$zu bytes long; lines may hold at most %2$d", n),
+                       n, SCHEDFILE_MAX_LINE);
                 return false;
         }
         return true;
@@ -283,8 +294,8 @@ GPtrArray *scan_buf(Report *r, const char *buf, size_t len)
                         scan_line(&sc, copy, line);
                 } else if (++binary_lines >= 20) {
                         /* A binary file would give one message per line; a few prove it. */
-                        report(r, 0, "this does not look like a schedule file: stopped "
-                                     "reading after line %u", line);
+                        report(r, 0, _("this does not look like a schedule file: stopped "
+                                     "reading after line %u"), line);
                         break;
                 }
         }

@@ -8,10 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "timeparse.h"
 
-#define HINT_TIME "write the time as HH:MM, 24-hour (14:00, 09:30)"
-#define HINT_LEAD "write lead times like 1w, 1d, 2h, 30m, 1h30m or 0m, at most 4w"
+/* TRANSLATORS: the hints complete a message after a colon. Forms like HH:MM, 14:00, 1w,
+ * 1d, 2h, 30m and 1h30m are what the schedule file accepts: keep them as they are. */
+#define HINT_TIME N_("write the time as HH:MM, 24-hour (14:00, 09:30)")
+#define HINT_LEAD N_("write lead times like 1w, 1d, 2h, 30m, 1h30m or 0m, at most 4w")
 
 static int cmp_i64(const void *a, const void *b)
 {
@@ -38,8 +41,8 @@ static bool is_weekday(Report *r, unsigned line, const char *w, int *wd)
 {
         if (parse_weekday(w, wd) == 0)
                 return true;
-        report(r, line, "'%s' is not a weekday: use Mon, Tue, Wed, Thu, Fri, Sat, Sun or the "
-                        "full English names", w);
+        report(r, line, _("'%s' is not a weekday: use Mon, Tue, Wed, Thu, Fri, Sat, Sun or the "
+                        "full English names"), w);
         return false;
 }
 
@@ -47,7 +50,7 @@ static bool is_time(Report *r, unsigned line, const char *w, int *minute)
 {
         if (parse_hhmm(w, minute) == 0)
                 return true;
-        report(r, line, "'%s' is not a time: %s", w, HINT_TIME);
+        report(r, line, _("'%s' is not a time: %s"), w, _(HINT_TIME));
         return false;
 }
 
@@ -56,8 +59,8 @@ bool value_weekly(Report *r, unsigned line, const char *v, Series *s)
         g_auto(GStrv) w = split_words(v);
         size_t n = g_strv_length(w);
         if (n < 2) {
-                report(r, line, "weekly needs one or more weekdays and a time, as in 'Tue 14:00' "
-                                "or 'Mon, Thu 09:30'");
+                report(r, line, _("weekly needs one or more weekdays and a time, as in 'Tue 14:00' "
+                                "or 'Mon, Thu 09:30'"));
                 return false;
         }
         bool ok = true;
@@ -99,7 +102,7 @@ static bool monthly_day(Report *r, unsigned line, char **w, Series *s)
         /* "05" reads as the 5th, as people write dates. */
         const char *day = (w[0][0] == '0' && w[0][1]) ? w[0] + 1 : w[0];
         if (parse_uint_range(day, 1, 31, &mday) < 0) {
-                report(r, line, "'%s' is not a day of the month: use 1 to 31, as in '15 09:00'",
+                report(r, line, _("'%s' is not a day of the month: use 1 to 31, as in '15 09:00'"),
                        w[0]);
                 ok = false;
         }
@@ -118,7 +121,7 @@ static bool monthly_nth(Report *r, unsigned line, char **w, Series *s)
         int nth = parse_ordinal(w[0]), wd = 0, minute = 0;
         bool ok = true;
         if (nth == 0) {
-                report(r, line, "'%s' is not 1st, 2nd, 3rd, 4th, 5th or last", w[0]);
+                report(r, line, _("'%s' is not 1st, 2nd, 3rd, 4th, 5th or last"), w[0]);
                 ok = false;
         }
         ok &= is_weekday(r, line, w[1], &wd);
@@ -137,7 +140,7 @@ bool value_monthly(Report *r, unsigned line, const char *v, Series *s)
         g_auto(GStrv) w = split_words(v);
         size_t n = g_strv_length(w);
         if (n == 2 && parse_ordinal(w[0]) != 0) {
-                report(r, line, "monthly '%s' needs a weekday and a time, as in '%s Wed 17:00'",
+                report(r, line, _("monthly '%s' needs a weekday and a time, as in '%s Wed 17:00'"),
                        v, w[0]);
                 return false;
         }
@@ -145,8 +148,8 @@ bool value_monthly(Report *r, unsigned line, const char *v, Series *s)
                 return monthly_day(r, line, w, s);
         if (n == 3)
                 return monthly_nth(r, line, w, s);
-        report(r, line, "monthly takes a weekday of the month and a time ('2nd Wed 17:00', "
-                        "'last Fri 10:00') or a day of the month and a time ('15 09:00')");
+        report(r, line, _("monthly takes a weekday of the month and a time ('2nd Wed 17:00', "
+                        "'last Fri 10:00') or a day of the month and a time ('15 09:00')"));
         return false;
 }
 
@@ -169,8 +172,8 @@ bool value_once(Report *r, unsigned line, const char *v, Series *s)
                 LocalTime lt;
                 if (g_strv_length(w) != 2 || parse_date(w[0], &lt.date) < 0 ||
                     parse_hhmm(w[1], &lt.minute) < 0) {
-                        report(r, line, "'%s' is not a date and time: write 'YYYY-MM-DD HH:MM' "
-                                        "(2026-12-02 09:30), several separated by commas",
+                        report(r, line, _("'%s' is not a date and time: write 'YYYY-MM-DD HH:MM' "
+                                        "(2026-12-02 09:30), several separated by commas"),
                                str_trim(items[i]));
                         ok = false;
                         continue;
@@ -178,7 +181,7 @@ bool value_once(Report *r, unsigned line, const char *v, Series *s)
                 g_array_append_val(out, lt);
         }
         if (ok && out->len == 0) {
-                report(r, line, "once needs at least one date and time, as in '2026-12-02 09:30'");
+                report(r, line, _("once needs at least one date and time, as in '2026-12-02 09:30'"));
                 ok = false;
         }
         if (!ok) {
@@ -202,7 +205,7 @@ bool value_skip(Report *r, unsigned line, const char *v, Series *s)
         g_auto(GStrv) w = split_words(v);
         size_t n = g_strv_length(w);
         if (n == 0) {
-                report(r, line, "skip needs one or more dates: %s", HINT_DATE);
+                report(r, line, _("skip needs one or more dates: %s"), _(HINT_DATE));
                 return false;
         }
         int64_t *days = g_new(int64_t, n);
@@ -210,7 +213,7 @@ bool value_skip(Report *r, unsigned line, const char *v, Series *s)
         for (size_t i = 0; i < n; i++) {
                 Ymd d;
                 if (parse_date(w[i], &d) < 0) {
-                        report(r, line, "'%s' is not a date: %s", w[i], HINT_DATE);
+                        report(r, line, _("'%s' is not a date: %s"), w[i], _(HINT_DATE));
                         ok = false;
                 } else {
                         days[i] = civil_days(d);
@@ -236,23 +239,23 @@ bool value_remind(Report *r, unsigned line, const char *v, Lead *leads, size_t *
                 if (!*item && !items[i + 1] && i > 0)
                         break; /* a trailing comma */
                 if (!*item) {
-                        report(r, line, "an empty lead time between commas: %s", HINT_LEAD);
+                        report(r, line, _("an empty lead time between commas: %s"), _(HINT_LEAD));
                         ok = false;
                         continue;
                 }
                 if (n == SCHEDULE_MAX_LEADS) {
-                        report(r, line, "at most %d lead times per session", SCHEDULE_MAX_LEADS);
+                        report(r, line, _("at most %d lead times per session"), SCHEDULE_MAX_LEADS);
                         return false;
                 }
                 if (parse_lead(item, &leads[n]) < 0) {
-                        report(r, line, "'%s' is not a lead time: %s", item, HINT_LEAD);
+                        report(r, line, _("'%s' is not a lead time: %s"), item, _(HINT_LEAD));
                         ok = false;
                         continue;
                 }
                 n++;
         }
         if (ok && n == 0) {
-                report(r, line, "remind needs at least one lead time: %s", HINT_LEAD);
+                report(r, line, _("remind needs at least one lead time: %s"), _(HINT_LEAD));
                 ok = false;
         }
         if (ok)
@@ -263,11 +266,17 @@ bool value_remind(Report *r, unsigned line, const char *v, Lead *leads, size_t *
 bool value_text(Report *r, unsigned line, const char *key, const char *v, size_t max)
 {
         if (!*v) {
-                report(r, line, "%s is empty: give it a value or remove the line", key);
+                /* TRANSLATORS: %s is a schedule key (title, notes, prompt): keep it. */
+                report(r, line, _("%s is empty: give it a value or remove the line"), key);
                 return false;
         }
         if (strlen(v) > max) {
-                report(r, line, "%s is %zu bytes long; at most %zu are allowed", key, strlen(v), max);
+                /* TRANSLATORS: %1$s is a schedule key (title, notes, prompt), %2$zu the
+                 * value's length, %3$zu the limit. */
+                report(r, line, ngettext("%1$s is %2$zu byte long; at most %3$zu are allowed",
+                                         "%1$s is %2$zu bytes long; at most %3$zu are allowed",
+                                         strlen(v)),
+                       key, strlen(v), max);
                 return false;
         }
         return true;
@@ -282,7 +291,7 @@ Tz *value_tz(Report *r, GHashTable *zones, unsigned line, const char *v)
         if (tz)
                 g_hash_table_insert(zones, g_strdup(v), tz_ref(tz));
         if (!tz)
-                report(r, line, "unknown time zone '%s': use an IANA name such as Europe/Berlin or "
-                                "America/New_York (listed under /usr/share/zoneinfo)", v);
+                report(r, line, _("unknown time zone '%s': use an IANA name such as Europe/Berlin or "
+                                "America/New_York (listed under /usr/share/zoneinfo)"), v);
         return tz;
 }

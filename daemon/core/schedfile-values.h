@@ -10,7 +10,7 @@
 #include "schedfile-scan.h"
 #include "schedule.h"
 
-#define HINT_DATE "write dates as YYYY-MM-DD (2026-12-01)"
+#define HINT_DATE N_("write dates as YYYY-MM-DD (2026-12-01)")
 
 /* weekly = Tue 14:00 / Mon, Thu 09:30 */
 bool value_weekly(Report *r, unsigned line, const char *v, Series *s);

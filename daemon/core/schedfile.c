@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "fileio.h"
+#include "i18n.h"
 #include "schedfile-scan.h"
 #include "schedfile-values.h"
 
@@ -40,9 +41,13 @@ char *schedfile_errors_format(const SchedfileErrors *e)
                 else
                         g_string_append_printf(s, "%s: %s\n", e->path, e->errors[i].message);
         }
-        if (e->n_suppressed)
-                g_string_append_printf(s, "%s: … and %zu more problems not shown\n", e->path,
-                                       e->n_suppressed);
+        if (e->n_suppressed) {
+                g_autofree char *more = g_strdup_printf(
+                        ngettext("… and %zu more problem not shown", "… and %zu more problems not shown",
+                                 e->n_suppressed),
+                        e->n_suppressed);
+                g_string_append_printf(s, "%s: %s\n", e->path, more);
+        }
         return g_string_free(s, FALSE);
 }
 
@@ -99,14 +104,14 @@ static void report_unknown_key(Report *r, unsigned line, const char *key, bool d
                 }
         }
         if (best && best_d <= 2)
-                report(r, line, "unknown key '%s' (did you mean '%s'?)", key, best);
+                report(r, line, _("unknown key '%s' (did you mean '%s'?)"), key, best);
         else if (defaults)
-                report(r, line, "unknown key '%s': [defaults] takes remind, duration, timezone, "
-                                "notes, privacy and prompt", key);
+                report(r, line, _("unknown key '%s': [defaults] takes remind, duration, timezone, "
+                                "notes, privacy and prompt"), key);
         else
-                report(r, line, "unknown key '%s': a session takes title, weekly, monthly, once, "
+                report(r, line, _("unknown key '%s': a session takes title, weekly, monthly, once, "
                                 "every, start, until, skip, remind, duration, timezone, notes, "
-                                "privacy and prompt", key);
+                                "privacy and prompt"), key);
 }
 
 /* ---- the semantic pass ----------------------------------------------------------------- */
@@ -138,8 +143,8 @@ static bool parse_common(Report *r, GHashTable *zones, const Section *sec, Defau
         if ((v = sec->value[K_REMIND]))
                 ok &= value_remind(r, sec->vline[K_REMIND], v, d->leads, &d->n_leads);
         if ((v = sec->value[K_DURATION]) && parse_duration(v, &d->duration) < 0) {
-                report(r, sec->vline[K_DURATION], "'%s' is not a duration: use 1m to 12h, as in "
-                                                  "50m, 1h or 1h30m", v);
+                report(r, sec->vline[K_DURATION], _("'%s' is not a duration: use 1m to 12h, as in "
+                                                  "50m, 1h or 1h30m"), v);
                 ok = false;
         }
         if ((v = sec->value[K_TIMEZONE])) {
@@ -156,8 +161,8 @@ static bool parse_common(Report *r, GHashTable *zones, const Section *sec, Defau
                 d->notes = v;
         }
         if ((v = sec->value[K_PRIVACY]) && parse_bool(v, &d->privacy) < 0) {
-                report(r, sec->vline[K_PRIVACY], "'%s' is not on or off (yes/no, true/false and "
-                                                 "1/0 work too)", v);
+                report(r, sec->vline[K_PRIVACY], _("'%s' is not on or off (yes/no, true/false and "
+                                                 "1/0 work too)"), v);
                 ok = false;
         }
         if ((v = sec->value[K_PROMPT])) {
@@ -176,8 +181,8 @@ static bool series_when(Report *r, const Section *sec, Series *s, KeyId *kind_ou
                 if (!sec->value[k])
                         continue;
                 if (kind != K_COUNT) {
-                        report(r, sec->vline[k], "[%s] already has %s (line %u): a session is "
-                                                 "weekly, monthly or once, not several",
+                        report(r, sec->vline[k], _("[%s] already has %s (line %u): a session is "
+                                                 "weekly, monthly or once, not several"),
                                sec->id, keys[kind].name, sec->vline[kind]);
                         ok = false;
                         continue;
@@ -191,8 +196,8 @@ static bool series_when(Report *r, const Section *sec, Series *s, KeyId *kind_ou
                 return value_monthly(r, sec->vline[kind], sec->value[kind], s) && ok;
         if (kind == K_ONCE)
                 return value_once(r, sec->vline[kind], sec->value[kind], s) && ok;
-        report(r, sec->line, "[%s] says not when it takes place: add weekly (Tue 14:00), "
-                             "monthly (2nd Wed 17:00) or once (2026-12-02 09:30)", sec->id);
+        report(r, sec->line, _("[%s] says not when it takes place: add weekly (Tue 14:00), "
+                             "monthly (2nd Wed 17:00) or once (2026-12-02 09:30)"), sec->id);
         return false;
 }
 
@@ -202,17 +207,17 @@ static bool series_every(Report *r, const Section *sec, KeyId kind, Series *s)
         if (!v)
                 return true;
         if (parse_uint_range(v, 1, 52, &s->every) < 0) {
-                report(r, sec->vline[K_EVERY], "'%s' is not a whole number from 1 to 52", v);
+                report(r, sec->vline[K_EVERY], _("'%s' is not a whole number from 1 to 52"), v);
                 return false;
         }
         if (kind == K_ONCE) {
-                report(r, sec->vline[K_EVERY], "every applies to weekly and monthly "
-                                               "sessions, not to once");
+                report(r, sec->vline[K_EVERY], _("every applies to weekly and monthly "
+                                               "sessions, not to once"));
                 return false;
         }
         if (s->every > 1 && !sec->value[K_START]) {
-                report(r, sec->vline[K_EVERY], "every = %d needs a start date to count "
-                                               "from: add start = YYYY-MM-DD", s->every);
+                report(r, sec->vline[K_EVERY], _("every = %d needs a start date to count "
+                                               "from: add start = YYYY-MM-DD"), s->every);
                 return false;
         }
         return true;
@@ -226,7 +231,7 @@ static bool series_date(Report *r, const Section *sec, KeyId key, Ymd *date, boo
         if (!v)
                 return true;
         if (parse_date(v, date) < 0) {
-                report(r, sec->vline[key], "'%s' is not a date: %s", v, HINT_DATE);
+                report(r, sec->vline[key], _("'%s' is not a date: %s"), v, _(HINT_DATE));
                 return false;
         }
         *has = true;
@@ -241,7 +246,7 @@ static bool series_span(Report *r, const Section *sec, Series *s)
         if (!series_date(r, sec, K_UNTIL, &s->until, &s->has_until, &s->until_days))
                 return false;
         if (s->has_start && s->has_until && s->until_days < s->start_days) {
-                report(r, sec->vline[K_UNTIL], "until (%s) is before start (%s)",
+                report(r, sec->vline[K_UNTIL], _("until (%s) is before start (%s)"),
                        sec->value[K_UNTIL], sec->value[K_START]);
                 return false;
         }
@@ -286,7 +291,7 @@ static void fill_section(Report *r, Section *sec, const char *key, const char *v
                 if (strcmp(key, keys[k].name) != 0)
                         continue;
                 if (defaults && !keys[k].in_defaults) {
-                        report(r, line, "'%s' belongs to a session, not to [defaults]", key);
+                        report(r, line, _("'%s' belongs to a session, not to [defaults]"), key);
                         return;
                 }
                 sec->value[k] = value;
@@ -360,7 +365,7 @@ Schedule *schedfile_parse_buf(const char *path, const char *buf, size_t len, Tz 
 /* ---- reading the file ------------------------------------------------------------------ */
 
 static const FileRules schedule_rules = {
-        .what = "schedule",
+        .what = N_("schedule"),
         .max_size = SCHEDFILE_MAX_SIZE,
         /* A link is followed: a schedule kept in a dotfiles repository is linked into place.
          * NUL bytes and invalid UTF-8 are the scanner's to report, with their lines. */

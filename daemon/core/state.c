@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "fileio.h"
+#include "i18n.h"
 
 #define STATE_HEADER_V1 "nudge-state 1"
 #define STATE_HEADER "nudge-state 2"
@@ -292,7 +293,7 @@ char *state_format(const State *st)
 }
 
 static const FileRules record_rules = {
-        .what = "reminder record",
+        .what = N_("reminder record"),
         .max_size = STATE_MAX_SIZE,
         .flags = FILEIO_NOFOLLOW,
 };
@@ -340,13 +341,27 @@ State *state_load(const char *path, char **aside_out, char **problem, int *error
         *error_out = r;
         bool untrusted = r == -EPERM;
         *aside_out = set_aside(path, untrusted ? "untrusted" : "corrupt");
-        g_autofree char *kept = *aside_out ? g_strconcat(", kept as ", *aside_out, NULL) : NULL;
-        if (untrusted)
-                *problem = g_strdup_printf("%s: %s; not trusted%s; starting a new record", path,
-                                           why, kept ? kept : "");
+        /* Whole sentences, one for each case, so that a translation need not be put
+         * together from pieces. */
+        const char *cause = untrusted ? why : g_strerror(-r);
+        if (untrusted && *aside_out)
+                /* TRANSLATORS: %1$s is the record's path, %2$s why it is not trusted (a
+                 * sentence of its own), %3$s the name it was moved to. */
+                *problem = g_strdup_printf(_("%1$s: %2$s; not trusted, kept as %3$s; starting "
+                                             "a new record"), path, cause, *aside_out);
+        else if (untrusted)
+                /* TRANSLATORS: %1$s is the record's path, %2$s why it is not trusted. */
+                *problem = g_strdup_printf(_("%1$s: %2$s; not trusted; starting a new record"),
+                                           path, cause);
+        else if (*aside_out)
+                /* TRANSLATORS: %1$s is the record's path, %2$s the system's error message,
+                 * %3$s the name it was moved to. */
+                *problem = g_strdup_printf(_("%1$s is damaged (%2$s), kept as %3$s; starting a "
+                                             "new record"), path, cause, *aside_out);
         else
-                *problem = g_strdup_printf("%s is damaged (%s)%s; starting a new record", path,
-                                           g_strerror(-r), kept ? kept : "");
+                /* TRANSLATORS: %1$s is the record's path, %2$s the system's error message. */
+                *problem = g_strdup_printf(_("%1$s is damaged (%2$s); starting a new record"),
+                                           path, cause);
         return state_new();
 }
 

@@ -7,6 +7,7 @@
 #include <libnotify/notify.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "log.h"
 #include "notifier.h"
 #include "opener.h"
@@ -179,8 +180,13 @@ static char *body_without_actions(const Shown *sh)
         const char *body = sh->body ? sh->body : "";
         const char *sep = body[0] ? "\n\n" : "";
         if (!sh->title)
-                return g_strdup_printf("%s%sYour notes: nudge note --edit", body, sep);
-        return g_strdup_printf("%s%sYour notes: %s", body, sep, sh->notes_path);
+                /* TRANSLATORS: under a reminder where the desktop shows no buttons; keep
+                 * the command "nudge note --edit". */
+                return g_strdup_printf("%s%s%s", body, sep, _("Your notes: nudge note --edit"));
+        /* TRANSLATORS: under a reminder where the desktop shows no buttons; %s is the path
+         * of the session's notes file. */
+        g_autofree char *where = g_strdup_printf(_("Your notes: %s"), sh->notes_path);
+        return g_strdup_printf("%s%s%s", body, sep, where);
 }
 
 static void caps_forget(void)
@@ -248,12 +254,14 @@ static NotifyNotification *build(Shown *sh)
         notify_notification_set_urgency(nn, NOTIFY_URGENCY_NORMAL);
         notify_notification_set_timeout(nn, NOTIFY_EXPIRES_NEVER);
         if (actions) {
-                notify_notification_add_action(nn, "default", "Write notes", on_action, sh,
-                                               NULL);
-                notify_notification_add_action(nn, "notes", "Write notes", on_action, sh, NULL);
+                /* TRANSLATORS: a button of a reminder: opens the session's notes file. */
+                const char *notes = _("Write notes");
+                notify_notification_add_action(nn, "default", notes, on_action, sh, NULL);
+                notify_notification_add_action(nn, "notes", notes, on_action, sh, NULL);
                 if (sh->offer_snooze)
-                        notify_notification_add_action(nn, "snooze", "Snooze", on_action, sh,
-                                                       NULL);
+                        /* TRANSLATORS: a button of a reminder: shows it again later. */
+                        notify_notification_add_action(nn, "snooze", _("Snooze"), on_action,
+                                                       sh, NULL);
         }
         /* Connected before the show: a server may close it at once. */
         sh->closed_handler = g_signal_connect(nn, "closed", G_CALLBACK(on_closed), sh);
