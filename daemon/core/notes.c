@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "fileio.h"
@@ -21,7 +22,13 @@
 #define NOTES_MAX_SIZE (4 << 20) /* a notes file bigger than this is not ours to rewrite */
 #define NOTES_LOCK_NAME ".nudge-notes.lock"
 #define NOTES_STILL_TO_ASK "Still to ask"
-#define NOTES_UPDATE_TRIES 50
+#define NOTES_UPDATE_TRIES 400
+/* A file changed this recently may be in the middle of a save: an editor that writes in
+ * place truncates first and writes after. Wait until it has been still this long. */
+#define NOTES_SETTLE_NSEC (50 * 1000000LL)
+/* An empty file is most likely such a save between its truncation and its write, which on a
+ * busy machine can take longer: believe it only after a longer while. */
+#define NOTES_SETTLE_EMPTY_NSEC (1500 * 1000000LL)
 
 char *notes_dir(const Series *s)
 {
@@ -294,6 +301,12 @@ static const FileRules notes_rules = {
         .flags = FILEIO_NOFOLLOW | FILEIO_NO_NUL,
 };
 
+int notes_read(const char *path, char **text)
+{
+        size_t len;
+        return fileio_read(path, &notes_rules, text, &len, NULL);
+}
+
 int notes_create(const char *path, const char *text)
 {
         g_autofree char *dir = g_path_get_dirname(path);
@@ -393,10 +406,54 @@ static int read_seen(const char *path, Seen *out)
         return fileio_read(path, &notes_rules, &out->text, &len, NULL);
 }
 
+static bool recently_changed(const struct stat *st)
+{
+        struct timespec now;
+        clock_gettime(CLOCK_REALTIME, &now);
+        int64_t age = (int64_t)(now.tv_sec - st->st_mtim.tv_sec) * 1000000000LL +
+                      (now.tv_nsec - st->st_mtim.tv_nsec);
+        int64_t cage = (int64_t)(now.tv_sec - st->st_ctim.tv_sec) * 1000000000LL +
+                       (now.tv_nsec - st->st_ctim.tv_nsec);
+        int64_t settle = st->st_size == 0 ? NOTES_SETTLE_EMPTY_NSEC : NOTES_SETTLE_NSEC;
+        /* A clock set back makes the age negative: not a reason to wait for ever. */
+        return (age >= 0 && age < settle) || (cage >= 0 && cage < settle);
+}
+
+/* What the lock file remembers: the notes file as our last rename left it. A file still in
+ * that state was last changed by one of us, not by an editor half-way through a save. */
+typedef struct {
+        uint64_t dev, ino;
+        int64_t size, mtime_sec, mtime_nsec, ctime_sec, ctime_nsec;
+} LastWrite;
+
+static LastWrite last_write_of(const struct stat *st)
+{
+        return (LastWrite){st->st_dev, st->st_ino, st->st_size, st->st_mtim.tv_sec,
+                           st->st_mtim.tv_nsec, st->st_ctim.tv_sec, st->st_ctim.tv_nsec};
+}
+
+static bool written_by_us(int lfd, const struct stat *st)
+{
+        LastWrite lw, now = last_write_of(st);
+        return pread(lfd, &lw, sizeof(lw), 0) == (ssize_t)sizeof(lw) &&
+               memcmp(&lw, &now, sizeof(lw)) == 0;
+}
+
+static void remember_write(int lfd, const char *path)
+{
+        struct stat st;
+        if (lstat(path, &st) == 0) {
+                LastWrite lw = last_write_of(&st);
+                (void)!pwrite(lfd, &lw, sizeof(lw), 0);
+        }
+}
+
 static bool same_file(const Seen *a, const Seen *b)
 {
         return a->st.st_ino == b->st.st_ino && a->st.st_dev == b->st.st_dev &&
                a->st.st_size == b->st.st_size &&
+               a->st.st_ctim.tv_sec == b->st.st_ctim.tv_sec &&
+               a->st.st_ctim.tv_nsec == b->st.st_ctim.tv_nsec &&
                a->st.st_mtim.tv_sec == b->st.st_mtim.tv_sec &&
                a->st.st_mtim.tv_nsec == b->st.st_mtim.tv_nsec && strcmp(a->text, b->text) == 0;
 }
@@ -415,6 +472,10 @@ static int write_sibling(const char *path, const char *text, char **tmp_out)
         }
         int r = fchmod(fd, NOTES_FILE_MODE) < 0 ? -errno
                                                 : fileio_write_all(fd, text, strlen(text));
+        /* Durable now, so that the slow part is over before the last look: what remains
+         * between that look and the rename is as short as it can be. */
+        if (r == 0 && fsync(fd) < 0)
+                r = -errno;
         if (r < 0) {
                 (void)unlink(tmp);
                 g_free(tmp);
@@ -450,6 +511,11 @@ int notes_update(const char *path, const char *template_text, NotesEditFn edit, 
                         g_free(before.text);
                         return r;
                 }
+                if (recently_changed(&before.st) && !written_by_us(lfd, &before.st)) {
+                        g_free(before.text);
+                        g_usleep(10000);
+                        continue;
+                }
                 updated = edit(before.text, userdata);
                 if (!updated || strcmp(updated, before.text) == 0) {
                         g_free(before.text);
@@ -470,6 +536,8 @@ int notes_update(const char *path, const char *template_text, NotesEditFn edit, 
                         r = fileio_install(tmp, path);
                         if (r < 0)
                                 (void)unlink(tmp);
+                        else
+                                remember_write(lfd, path);
                         return r;
                 }
                 (void)unlink(tmp);

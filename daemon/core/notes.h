@@ -60,6 +60,8 @@ char *notes_dated_line(int64_t now, Tz *tz, const char *text);
 /* "- [ ] TEXT": a question as a task item, TEXT made one line as above. Pure. */
 char *notes_question_line(const char *text);
 
+/* Reads a notes file (a regular file, not a link, trusted, no NUL) into *text. 0 or -errno. */
+int notes_read(const char *path, char **text);
 /* Create the file `path` holding `text`, unless it exists: its folder is created 0700 if
  * missing, the file 0600, with O_EXCL (never overwritten, even in a race) and O_NOFOLLOW.
  * Returns 1 when created, 0 when it already existed, or -errno. */
