@@ -485,6 +485,58 @@ static int write_sibling(const char *path, const char *text, char **tmp_out)
         return 0;
 }
 
+static int fsync_dir(const char *path)
+{
+        g_autofree char *dir = g_path_get_dirname(path);
+        _cleanup_close_ int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0 || fsync(fd) < 0)
+                return -errno;
+        return 0;
+}
+
+/* Puts `tmp` in place of `path` by swapping the two (RENAME_EXCHANGE), then looks at what
+ * it displaced: the file read (`before`), removed; or a save made after the last look,
+ * which is swapped back in place, and -EAGAIN. Nothing anyone saved is ever unlinked.
+ * Where the swap is not supported, a plain rename (fileio_install). */
+static int install(const char *tmp, const char *path, const Seen *before)
+{
+        struct stat ours;
+        if (lstat(tmp, &ours) < 0)
+                return -errno;
+        if (renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_EXCHANGE) < 0) {
+                if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP) {
+                        int r = -errno;
+                        (void)unlink(tmp);
+                        return r;
+                }
+                int r = fileio_install(tmp, path);
+                if (r < 0)
+                        (void)unlink(tmp);
+                return r;
+        }
+        Seen displaced = {0};
+        int r = read_seen(tmp, &displaced);
+        /* A rename changes the inode's ctime, and on some file systems its mtime: the
+         * same inode with the same bytes is the file read. */
+        bool same = r == 0 && displaced.st.st_ino == before->st.st_ino &&
+                    displaced.st.st_dev == before->st.st_dev &&
+                    displaced.st.st_size == before->st.st_size &&
+                    strcmp(displaced.text, before->text) == 0;
+        g_free(displaced.text);
+        if (same) {
+                (void)unlink(tmp);
+                return fsync_dir(path);
+        }
+        if (renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_EXCHANGE) < 0)
+                return -errno; /* theirs stays beside it, hidden, rather than lost */
+        struct stat now_aside;
+        /* Ours is aside again, unless yet another save came in between: keep that one. */
+        if (lstat(tmp, &now_aside) == 0 && now_aside.st_ino == ours.st_ino &&
+            now_aside.st_dev == ours.st_dev)
+                (void)unlink(tmp);
+        return -EAGAIN;
+}
+
 int notes_update(const char *path, const char *template_text, NotesEditFn edit, void *userdata)
 {
         int r = notes_create(path, template_text);
@@ -502,6 +554,9 @@ int notes_update(const char *path, const char *template_text, NotesEditFn edit, 
         while (flock(lfd, LOCK_EX) < 0)
                 if (errno != EINTR)
                         return -errno;
+        /* Just made from the template by us: not an editor's save to wait out. */
+        if (r == 1)
+                remember_write(lfd, path);
 
         for (int attempt = 0; attempt < NOTES_UPDATE_TRIES; attempt++) {
                 Seen before = {0}, now = {0};
@@ -530,16 +585,21 @@ int notes_update(const char *path, const char *template_text, NotesEditFn edit, 
                  * built on an old one and would undo theirs. Start again from theirs. */
                 r = read_seen(path, &now);
                 bool same = r == 0 && same_file(&before, &now);
-                g_free(before.text);
                 g_free(now.text);
                 if (same) {
-                        r = fileio_install(tmp, path);
-                        if (r < 0)
-                                (void)unlink(tmp);
-                        else
+                        r = install(tmp, path, &before);
+                        g_free(before.text);
+                        if (r == 0) {
                                 remember_write(lfd, path);
-                        return r;
+                                return 0;
+                        }
+                        if (r != -EAGAIN)
+                                return r;
+                        /* Someone saved in the last instant: ours is back aside, theirs in
+                         * place. Start again from theirs. */
+                        continue;
                 }
+                g_free(before.text);
                 (void)unlink(tmp);
                 if (r < 0 && r != -ENOENT)
                         return r;
