@@ -213,17 +213,26 @@ printf '[therapy]\ntitle = With arguments\nweekly = Thu 10:00\n' >"$3"
 EOF
 chmod 755 edit-*.sh
 
-# A missing schedule starts from the example, in a private folder.
+# A missing schedule starts from the first-schedule template, in a private folder.
 run env EDITOR="$T/edit-none.sh" "$NUDGE" edit
-status "edit, no file yet, editor saves the example: exit 0" 0
+status "edit, no file yet, editor saves the template: exit 0" 0
 sched=$XDG_CONFIG_HOME/nudge/schedule.ini
 if [ -f "$sched" ]; then
         ok "edit creates the schedule"
 else
         not_ok "edit creates the schedule" "no $sched"
 fi
-is "the new schedule is the example" "$(cat "$sched" 2>/dev/null)" \
-        "$(cat "$top_srcdir/conf/schedule.ini.example")"
+is "the new schedule is the first-schedule template" "$(cat "$sched" 2>/dev/null)" \
+        "$(cat "$top_srcdir/conf/first-schedule.ini")"
+like "saved unchanged, it has no sessions: nothing fictional is reminded" "$out" \
+        "no problems, 0 session series"
+like "and check says how to add the first one" "$out" "^  weekly = Tue 14:00$"
+# Every session of the template is there to be uncommented: all of them read as good.
+sed -e 's/^# \(\[\|title\|weekly\|monthly\|once\|duration\|checkin\)/\1/' "$sched" >uncommented.ini
+chmod 600 uncommented.ini
+run "$NUDGE" check --config uncommented.ini
+is "the template's sessions, uncommented, are good" "$(printf '%s\n' "$out" | head -n 1)" \
+        "uncommented.ini: no problems, 3 session series."
 is "the new schedule is 0600" "$(stat -c %a "$sched" 2>/dev/null)" 600
 is "its folder is 0700" "$(stat -c %a "$XDG_CONFIG_HOME/nudge" 2>/dev/null)" 700
 like "edit prints the check summary" "$out" "no problems"

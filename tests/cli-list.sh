@@ -220,4 +220,39 @@ privacy = on
 run "$NUDGE" list --config private.ini --from 2026-12-01 --days 1 --json
 like "privacy does not hide the title from list" "$out" '"title":"Private matters"'
 
+# ---- checkin ------------------------------------------------------------------------------------
+# "checkin" after "reminders", in the session's zone (here across midnight and into summer time's
+# end); absent when off.
+schedule checkin.ini '[defaults]
+checkin = 30m
+timezone = Europe/Berlin
+[late]
+once = 2026-10-24 23:00, 2026-10-25 01:30
+duration = 1h
+remind = 1h
+[plain]
+once = 2026-10-25 12:00
+remind = 1h
+checkin = off
+'
+run "$NUDGE" list --config checkin.ini --from 2026-10-24 --days 2 --json
+status "checkin: list --json exit 0" 0
+is "checkin: after reminders, with the zone's offset at that instant; absent when off" "$out" \
+        '{"id":"late","title":"late","start":"2026-10-24T23:00:00+02:00","end":"2026-10-25T00:00:00+02:00","reminders":["2026-10-24T22:00:00+02:00"],"checkin":"2026-10-25T00:30:00+02:00"}
+{"id":"late","title":"late","start":"2026-10-25T01:30:00+02:00","end":"2026-10-25T02:30:00+02:00","reminders":["2026-10-25T00:30:00+02:00"],"checkin":"2026-10-25T02:00:00+01:00"}
+{"id":"plain","title":"plain","start":"2026-10-25T12:00:00+01:00","end":"2026-10-25T12:50:00+01:00","reminders":["2026-10-25T11:00:00+01:00"]}'
+NUDGE_NOW=2026-10-25T00:10:00+02:00 TZ=Europe/Berlin run "$NUDGE" check --config checkin.ini
+like "checkin: check names the next check-in, of a session already under way" "$out" \
+        "^Next check-in: Sun 2026-10-25 00:30 CEST \(in 20min\), after late$"
+NUDGE_NOW=2026-10-25T00:10:00+02:00 TZ=Europe/Berlin run "$NUDGE" check --config contract.ini
+unlike "checkin: check says nothing of check-ins when there are none" "$out" "check-in"
+
+# ---- a file without sessions ---------------------------------------------------------------------
+schedule nosessions.ini '[defaults]
+remind = 1d
+'
+run "$NUDGE" check --config nosessions.ini
+status "no sessions: check exit 0" 0
+like "no sessions: check shows how to add the first one" "$out" "^  weekly = Tue 14:00$"
+
 finish

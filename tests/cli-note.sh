@@ -40,9 +40,9 @@ Nobody reads this unless you choose to share it.
 - 2026-11-25 09:00 a second thought
 
 ## Questions to ask
-- 2026-11-25 09:00 Who sees what I say here?
+- [ ] Who sees what I say here?
 
-## Anything that did not feel right last time"
+## After the session"
 is "template with dated lines under their headings" "$(cat "$notes")" "$want"
 unlike "the notes text never goes to stderr" "$err" "rushed|Who sees"
 

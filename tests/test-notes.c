@@ -78,7 +78,7 @@ static void test_template(void)
         g_assert_nonnull(strstr(t, "\nTuesday, 1 December 2026, 14:00\n"));
         const char *h1 = strstr(t, "\n## " NOTES_HEADING_THOUGHTS "\n");
         const char *h2 = strstr(t, "\n## " NOTES_HEADING_QUESTIONS "\n");
-        const char *h3 = strstr(t, "\n## " NOTES_HEADING_NOT_RIGHT "\n");
+        const char *h3 = strstr(t, "\n## " NOTES_HEADING_AFTER "\n");
         g_assert_true(h1 && h2 && h3 && h1 < h2 && h2 < h3);
         g_assert_true(g_str_has_suffix(t, "\n"));
 
@@ -136,7 +136,7 @@ static void test_insert(void)
         g_autofree char *c = notes_insert(b, NOTES_HEADING_THOUGHTS, "- t1");
         g_assert_nonnull(strstr(c, "\n## " NOTES_HEADING_THOUGHTS "\n- t1\n\n## "
                                    NOTES_HEADING_QUESTIONS "\n- q1\n- q2\n\n## "
-                                   NOTES_HEADING_NOT_RIGHT "\n"));
+                                   NOTES_HEADING_AFTER "\n"));
         /* Everything else is unchanged. */
         g_assert_cmpuint(strlen(c), ==, strlen(t) + strlen("- q1\n- q2\n- t1\n"));
 
@@ -186,8 +186,110 @@ static void test_append(void)
         const char *name;
         int n = 0;
         while ((name = g_dir_read_name(d)))
-                n++;
+                n += strcmp(name, ".nudge-notes.lock") != 0;
         g_assert_cmpint(n, ==, 1);
+
+        /* The check-in's heading: added once, and only when it is missing. */
+        g_autofree char *p2 = g_build_filename(dir, "2026-12-08-therapy.md", NULL);
+        g_assert_cmpint(notes_create(p2, "# T\n\n## Thoughts\n- x\n"), ==, 1);
+        g_assert_cmpint(notes_ensure_heading(p2, t, NOTES_HEADING_AFTER), ==, 0);
+        g_assert_cmpint(notes_ensure_heading(p2, t, NOTES_HEADING_AFTER), ==, 0);
+        g_autofree char *t2 = read_text(p2);
+        g_assert_cmpstr(t2, ==, "# T\n\n## Thoughts\n- x\n\n## " NOTES_HEADING_AFTER "\n");
+}
+
+static const char prev_notes[] =
+        "# Therapy\n\nTuesday, 24 November 2026, 14:00\n\n"
+        "## Still to ask (from 2026-11-17)\n\n- [ ] the old one\n- [x] asked at last\n\n"
+        "## " NOTES_HEADING_AFTER " of 2026-11-17\n\nnot carried twice\n\n"
+        "## " NOTES_HEADING_THOUGHTS "\n\n- [ ] a task among thoughts is not a question\n\n"
+        "## " NOTES_HEADING_QUESTIONS "\n\n- [ ] the letter\n- [x] the fee\n  - [ ] nested one\n"
+        "- [ ] the old one\n\n"
+        "## " NOTES_HEADING_AFTER "\n\nI did not feel heard about work.\n\n"
+        "- next time: say so\n\n\n";
+
+static void test_carry_forward(void)
+{
+        Ymd date = {2026, 12, 1}, prev = {2026, 11, 24};
+        g_autofree char *t = notes_template("Therapy", date, 14 * 60);
+        g_autofree char *c = notes_carry_forward(t, prev_notes, prev);
+        const char *want =
+                "## Still to ask (from 2026-11-24)\n\n"
+                "- [ ] the old one\n- [ ] the letter\n- [ ] nested one\n\n"
+                "## " NOTES_HEADING_AFTER " of 2026-11-24\n\n"
+                "I did not feel heard about work.\n\n- next time: say so\n\n"
+                "## " NOTES_HEADING_THOUGHTS "\n";
+        g_assert_nonnull(strstr(c, want));
+        /* The template around it is unchanged, its own parts still empty and last. */
+        g_assert_cmpuint(strlen(c), ==, strlen(t) + strlen(want) - strlen("## " NOTES_HEADING_THOUGHTS "\n"));
+        g_assert_true(g_str_has_suffix(c, "## " NOTES_HEADING_QUESTIONS "\n\n## " NOTES_HEADING_AFTER "\n\n"));
+        g_assert_null(strstr(c, "asked at last"));
+        g_assert_null(strstr(c, "not carried twice"));
+        g_assert_null(strstr(c, "among thoughts"));
+        g_assert_cmpuint(notes_open_questions(c), ==, 3);
+
+        /* Nothing to carry, or no earlier notes: the template itself. */
+        g_autofree char *n1 = notes_carry_forward(t, NULL, prev);
+        g_assert_cmpstr(n1, ==, t);
+        g_autofree char *n2 = notes_carry_forward(t, "## " NOTES_HEADING_QUESTIONS "\n- [x] done\n## "
+                                                  NOTES_HEADING_AFTER "\n\n\n", prev);
+        g_assert_cmpstr(n2, ==, t);
+        /* Only questions, only after. */
+        g_autofree char *n3 = notes_carry_forward(t, "## " NOTES_HEADING_QUESTIONS "\n- [ ] q\n", prev);
+        g_assert_nonnull(strstr(n3, "\n## Still to ask (from 2026-11-24)\n\n- [ ] q\n\n## Thoughts\n"));
+        g_assert_null(strstr(n3, " of 2026-11-24"));
+        g_autofree char *n4 = notes_carry_forward(t, "## " NOTES_HEADING_AFTER "\nfine\n", prev);
+        g_assert_nonnull(strstr(n4, "\n## " NOTES_HEADING_AFTER " of 2026-11-24\n\nfine\n\n## Thoughts\n"));
+        g_assert_null(strstr(n4, "Still to ask"));
+}
+
+static void test_open_questions_and_names(void)
+{
+        g_assert_cmpuint(notes_open_questions(""), ==, 0);
+        g_assert_cmpuint(notes_open_questions("- [ ] a\n* [ ] b\n- [x] c\n- [X] d\n-[ ] e\n"), ==, 2);
+        Ymd d;
+        g_autofree char *id = NULL;
+        g_assert_true(notes_parse_file_name("2026-12-01-my-therapy.md", &d, &id));
+        g_assert_cmpint(d.y, ==, 2026);
+        g_assert_cmpint(d.d, ==, 1);
+        g_assert_cmpstr(id, ==, "my-therapy");
+        g_autofree char *id2 = NULL;
+        g_assert_false(notes_parse_file_name("2026-13-01-t.md", &d, &id2));
+        g_assert_false(notes_parse_file_name("notes.md", &d, &id2));
+        g_assert_false(notes_parse_file_name(".nudge-notes.lock", &d, &id2));
+        g_assert_false(notes_parse_file_name("2026-12-01-t.md~", &d, &id2));
+}
+
+/* The latest earlier notes of the same series, not of another, not a later one. */
+static void test_new_text(void)
+{
+        g_autofree char *dir = g_build_filename(tmp, "carry", NULL);
+        g_assert_cmpint(g_mkdir_with_parents(dir, 0700), ==, 0);
+        const struct {
+                const char *name, *text;
+        } files[] = {
+                {"2026-11-10-therapy.md", "## " NOTES_HEADING_QUESTIONS "\n- [ ] too old\n"},
+                {"2026-11-24-therapy.md", "## " NOTES_HEADING_QUESTIONS "\n- [ ] from the 24th\n"},
+                {"2026-11-30-group.md", "## " NOTES_HEADING_QUESTIONS "\n- [ ] other series\n"},
+                {"2026-12-15-therapy.md", "## " NOTES_HEADING_QUESTIONS "\n- [ ] later\n"},
+        };
+        for (size_t i = 0; i < G_N_ELEMENTS(files); i++) {
+                g_autofree char *p = g_build_filename(dir, files[i].name, NULL);
+                g_assert_cmpint(notes_create(p, files[i].text), ==, 1);
+        }
+        g_autofree char *path = g_build_filename(dir, "2026-12-01-therapy.md", NULL);
+        /* 2026-12-01 14:00 in Berlin. */
+        g_autofree char *t = notes_new_text(path, "Therapy", 1796130000, berlin);
+        g_assert_nonnull(strstr(t, "## Still to ask (from 2026-11-24)\n\n- [ ] from the 24th\n"));
+        g_assert_null(strstr(t, "too old"));
+        g_assert_null(strstr(t, "other series"));
+        g_assert_null(strstr(t, "later"));
+        g_assert_true(g_str_has_prefix(t, "# Therapy\n\nTuesday, 1 December 2026, 14:00\n"));
+        /* The first notes of a series: the plain template. */
+        g_autofree char *first = g_build_filename(dir, "2026-11-30-solo.md", NULL);
+        g_autofree char *f = notes_new_text(first, "Solo", 1796130000, berlin);
+        g_autofree char *plain = notes_template_at("Solo", 1796130000, berlin);
+        g_assert_cmpstr(f, ==, plain);
 }
 
 int main(int argc, char **argv)
@@ -207,6 +309,9 @@ int main(int argc, char **argv)
         g_test_add_func("/notes/insert", test_insert);
         g_test_add_func("/notes/dated-line", test_dated_line);
         g_test_add_func("/notes/append", test_append);
+        g_test_add_func("/notes/carry-forward", test_carry_forward);
+        g_test_add_func("/notes/open-questions-and-names", test_open_questions_and_names);
+        g_test_add_func("/notes/new-text", test_new_text);
         int r = g_test_run();
         tz_unref(berlin);
         /* Remove the scratch tree (without a shell). */

@@ -22,6 +22,7 @@
                 "or once (2026-12-02 09:30)"
 #define NOT_BOOL "is not on or off (yes/no, true/false and 1/0 work too)"
 #define NOT_DURATION "is not a duration: use 1m to 12h, as in 50m, 1h or 1h30m"
+#define NOT_CHECKIN "is not a check-in time: use off, or 0m to 12h after the session's end, as in 30m or 1h"
 #define UNKNOWN_TZ "use an IANA name such as Europe/Berlin or America/New_York (listed under " \
                    "/usr/share/zoneinfo)"
 #define NOT_ONCE "is not a date and time: write 'YYYY-MM-DD HH:MM' (2026-12-02 09:30), several " \
@@ -76,11 +77,11 @@ static const struct {
          "s.ini:3: unknown key 'remnid' (did you mean 'remind'?)\n"
          "s.ini:4: unknown key 'duraton' (did you mean 'duration'?)\n"
          "s.ini:5: unknown key 'zzzzzz': a session takes title, weekly, monthly, once, every, "
-         "start, until, skip, remind, duration, timezone, notes, privacy and prompt\n"},
+         "start, until, skip, remind, duration, timezone, notes, privacy, prompt and checkin\n"},
         {"unknown key in [defaults]",
          L("[defaults]\nzzzzzz = 1\n"),
          "s.ini:2: unknown key 'zzzzzz': [defaults] takes remind, duration, timezone, notes, "
-         "privacy and prompt\n"},
+         "privacy, prompt and checkin\n"},
         {"key outside a section",
          L("# a comment\nweekly = Tue 14:00\n[t]\nweekly = Tue 14:00\n"),
          "s.ini:2: 'weekly' " BEFORE_SECTION "\n"},
@@ -328,6 +329,21 @@ static const struct {
          "s.ini:6: '2' " NOT_BOOL "\n"
          "s.ini:9: '' " NOT_BOOL "\n"
          "s.ini:12: 'enabled' " NOT_BOOL "\n"},
+        {"checkin: off, 0m, 30m, 1h30m, 12h, any case of off",
+         L("[a]\nweekly = Tue 14:00\ncheckin = off\n[b]\nweekly = Tue 14:00\ncheckin = 0m\n"
+           "[c]\nweekly = Tue 14:00\ncheckin = 30m\n[d]\nweekly = Tue 14:00\ncheckin = 1h30m\n"
+           "[e]\nweekly = Tue 14:00\ncheckin = 12h\n[f]\nweekly = Tue 14:00\ncheckin = OFF\n"),
+         ""},
+        {"checkin: too late, in days, malformed, empty",
+         L("[a]\nweekly = Tue 14:00\ncheckin = 12h1m\n[b]\nweekly = Tue 14:00\ncheckin = 1d\n"
+           "[c]\nweekly = Tue 14:00\ncheckin = on\n[d]\nweekly = Tue 14:00\ncheckin =\n"
+           "[e]\nweekly = Tue 14:00\ncheckin = -5m\n[f]\nweekly = Tue 14:00\nchekin = 5m\n"),
+         "s.ini:3: checkin 12h1m is too late: at most 12h after the session's end\n"
+         "s.ini:6: '1d' " NOT_CHECKIN "\n"
+         "s.ini:9: 'on' " NOT_CHECKIN "\n"
+         "s.ini:12: '' " NOT_CHECKIN "\n"
+         "s.ini:15: '-5m' " NOT_CHECKIN "\n"
+         "s.ini:18: unknown key 'chekin' (did you mean 'checkin'?)\n"},
         {"problems in [defaults], each on its line",
          L("[defaults]\nremind = 9w\nduration = 0m\ntimezone = Nowhere\nprivacy = maybe\n"
            "foo = 1\n[t]\nweekly = Tue 14:00\n"),
@@ -336,7 +352,7 @@ static const struct {
          "s.ini:4: unknown time zone 'Nowhere': " UNKNOWN_TZ "\n"
          "s.ini:5: 'maybe' " NOT_BOOL "\n"
          "s.ini:6: unknown key 'foo': [defaults] takes remind, duration, timezone, notes, "
-         "privacy and prompt\n"},
+         "privacy, prompt and checkin\n"},
 };
 
 static void test_cases(void)
@@ -501,6 +517,17 @@ static void test_values(void)
         g_assert_cmpstr(tz_name(b->tz), ==, "UTC");
         g_assert_cmpstr(b->notes_dir, ==, "/x");
         g_assert_cmpstr(b->prompt, ==, "Q");
+        g_assert_false(s->series[2].has_checkin);
+
+        /* checkin: from [defaults], overridden, and off again. */
+        g_autoptr(Schedule) c = parse_ok("[defaults]\ncheckin = 30m\n[a]\nweekly = Tue 14:00\n"
+                                         "[b]\nweekly = Tue 14:00\ncheckin = 2h\n"
+                                         "[c]\nweekly = Tue 14:00\ncheckin = off\n");
+        g_assert_true(c->series[0].has_checkin);
+        g_assert_cmpint(c->series[0].checkin, ==, 30 * 60);
+        g_assert_true(c->series[1].has_checkin);
+        g_assert_cmpint(c->series[1].checkin, ==, 2 * 3600);
+        g_assert_false(c->series[2].has_checkin);
 
         /* An empty file, and [defaults] alone: no sessions, no errors. */
         g_autoptr(Schedule) e1 = parse_ok("");

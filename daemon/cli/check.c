@@ -7,6 +7,31 @@
 #include "cli.h"
 #include "format.h"
 
+/* A session ends at most 12 h after its start and its check-in at most 12 h after that:
+ * only sessions that started within this span before `now` can still have one to come. */
+#define CHECKIN_REACH (24 * 3600LL)
+
+/* The earliest check-in at or after `now` (ties: by id), and its session. */
+static bool next_checkin(const Schedule *s, int64_t now, Occurrence *out)
+{
+        bool found = false;
+        for (size_t i = 0; i < s->n_series; i++) {
+                const Series *se = &s->series[i];
+                Occurrence o;
+                if (!se->has_checkin)
+                        continue;
+                for (int64_t t = now - CHECKIN_REACH; series_next(se, t, &o); t = o.start + 1) {
+                        if (o.checkin >= now) {
+                                if (!found || o.checkin < out->checkin)
+                                        *out = o;
+                                found = true;
+                                break;
+                        }
+                }
+        }
+        return found;
+}
+
 void cli_print_summary(const char *path, const Schedule *s, Tz *local, int64_t now)
 {
         /* TRANSLATORS: %1$s is the schedule file's path, %2$zu the number of sessions
@@ -37,6 +62,19 @@ void cli_print_summary(const char *path, const Schedule *s, Tz *local, int64_t n
         } else {
                 fputs(_("Next reminder: none to come.\n"), stdout);
         }
+        if (next_checkin(s, now, &o)) {
+                g_autofree char *when = format_long(local, o.checkin);
+                g_autofree char *left = format_span(o.checkin - now);
+                printf("Next check-in: %s (in %s), after %s\n", when, left, o.series->title);
+        }
+        if (s->n_series == 0)
+                printf("\nTo add your first session, write a section like this one in the file:\n"
+                       "\n"
+                       "  [therapy]\n"
+                       "  title  = Therapy\n"
+                       "  weekly = Tue 14:00\n"
+                       "\n"
+                       "See nudge.ini(5) for every key.\n");
 }
 
 int cli_check(int argc, char **argv)

@@ -13,7 +13,7 @@
 
 #include "cli.h"
 #include "schedfile.h"
-#include "example.h"
+#include "first-schedule.h"
 #include "fileio.h"
 #include "paths.h"
 
@@ -81,7 +81,8 @@ static void edit_clear(Edit *e)
         g_free(e->tmp);
 }
 
-/* Finds the file, reads it (or takes the example), and writes the working copy. */
+/* Finds the file, reads it (or takes the first schedule: no sessions, all of them
+ * commented out), and writes the working copy. */
 static int edit_start(Edit *e, const char *config)
 {
         g_autofree char *given = config ? g_strdup(config) : paths_default_config();
@@ -100,8 +101,8 @@ static int edit_start(Edit *e, const char *config)
                 fprintf(stderr, "nudge edit: cannot read %s\n", e->path);
                 return 1;
         }
-        const char *text = e->original ? e->original : example_schedule;
-        gsize len = e->original ? e->original_len : strlen(example_schedule);
+        const char *text = e->original ? e->original : first_schedule;
+        gsize len = e->original ? e->original_len : strlen(first_schedule);
 
         g_autofree char *base = g_path_get_basename(e->path);
         e->tmp = g_strdup_printf("%s/.%s.XXXXXX", e->dir, base);
@@ -179,8 +180,8 @@ int cli_edit(int argc, char **argv)
                 .name = "edit",
                 .parameter = "- edit the schedule safely",
                 .summary = "Opens a copy of the schedule in $VISUAL or $EDITOR and saves it only "
-                           "when it has no problems.\nA missing schedule starts from a commented "
-                           "example.",
+                           "when it has no problems.\nA missing schedule starts from a template whose sessions are all "
+                           "commented out.",
         };
         g_autofree char *config = NULL;
         GOptionEntry entries[] = {CLI_CONFIG_OPTION(config), {NULL}};

@@ -18,6 +18,7 @@
 enum { WINDOW_FIRST_DAYS = 28, WINDOW_MIN_DAYS = 7, WINDOW_MAX_DAYS = 1024 };
 enum { WINDOW_FEW = 4096, WINDOW_MANY = 16384 };
 enum { FLUSH_AT = 1 << 16 };
+enum { HEAD_WORDS = 4 }; /* the words of a session before its reminders */
 
 typedef struct {
         const Schedule *s;
@@ -26,7 +27,8 @@ typedef struct {
                 size_t len;
         } *prefix;          /* per series */
         /* The window's sessions, series by series in id order, packed: start, end,
-         * series index | number of reminders << 32, then the reminders. */
+         * series index | number of reminders << 32, the check-in (INT64_MIN: none), then
+         * the reminders. */
         int64_t *words;
         size_t n_words, words_cap, n_sessions;
         uint64_t *keys, *tmp; /* the window's order; tmp is the second half of keys */
@@ -40,7 +42,7 @@ typedef struct {
 static bool collect(const Occurrence *o, void *userdata)
 {
         JsonList *jl = userdata;
-        size_t need = jl->n_words + 3 + o->n_reminders;
+        size_t need = jl->n_words + HEAD_WORDS + o->n_reminders;
         if (need > jl->words_cap) {
                 jl->words_cap = MAX(need, 2 * jl->words_cap);
                 jl->words = g_renew(int64_t, jl->words, jl->words_cap);
@@ -49,7 +51,8 @@ static bool collect(const Occurrence *o, void *userdata)
         w[0] = o->start;
         w[1] = o->end;
         w[2] = (int64_t)(o->series - jl->s->series) | (int64_t)o->n_reminders << 32;
-        memcpy(w + 3, o->reminders, o->n_reminders * sizeof(int64_t));
+        w[3] = o->checkin;
+        memcpy(w + HEAD_WORDS, o->reminders, o->n_reminders * sizeof(int64_t));
         jl->n_words = need;
         jl->n_sessions++;
         return true;
@@ -92,7 +95,7 @@ static void order_window(JsonList *jl, int64_t a)
                 int64_t rel = jl->words[at] - a;
                 last = MAX(last, rel);
                 jl->keys[i] = (uint64_t)rel << place_bits | at;
-                at += 3 + (size_t)(jl->words[at + 2] >> 32);
+                at += HEAD_WORDS + (size_t)(jl->words[at + 2] >> 32);
         }
         sort_keys(jl->keys, jl->tmp, n, place_bits + g_bit_storage((gulong)last));
 }
@@ -126,7 +129,7 @@ static int put_line(JsonList *jl, const int64_t *w)
         const Series *se = &jl->s->series[w[2] & 0xffffffff];
         size_t n_reminders = (size_t)(w[2] >> 32), plen;
         const char *prefix = series_prefix(jl, se, &plen);
-        size_t need = plen + 32 + (RFC3339_SIZE + 3) * (n_reminders + 2);
+        size_t need = plen + 48 + (RFC3339_SIZE + 3) * (n_reminders + 3);
         if (jl->len + need > jl->cap) {
                 int r = flush(jl);
                 if (r < 0)
@@ -145,11 +148,17 @@ static int put_line(JsonList *jl, const int64_t *w)
                 if (k)
                         *p++ = ',';
                 *p++ = '"';
-                p = format_rfc3339_put(p, se->tz, w[3 + k], &jl->memo);
+                p = format_rfc3339_put(p, se->tz, w[HEAD_WORDS + k], &jl->memo);
                 *p++ = '"';
         }
-        memcpy(p, "]}\n", 3);
-        jl->len = (size_t)(p + 3 - jl->buf);
+        *p++ = ']';
+        if (w[3] != INT64_MIN) {
+                memcpy(p, ",\"checkin\":\"", 12);
+                p = format_rfc3339_put(p + 12, se->tz, w[3], &jl->memo);
+                *p++ = '"';
+        }
+        memcpy(p, "}\n", 2);
+        jl->len = (size_t)(p + 2 - jl->buf);
         return jl->len >= FLUSH_AT ? flush(jl) : 0;
 }
 

@@ -27,17 +27,44 @@ static bool next_session(const Schedule *s, const char *only, int64_t now, Occur
         return found;
 }
 
+/* The latest session of one series or of all that has started by `now`: looked for in a
+ * widening span before it, since a monthly series may have had none in the last weeks. */
+static bool last_session(const Schedule *s, const char *only, int64_t now, Occurrence *out)
+{
+        static const int64_t spans[] = {8, 62, 400, 3700};
+        for (size_t w = 0; w < G_N_ELEMENTS(spans); w++) {
+                bool found = false;
+                for (size_t i = 0; i < s->n_series; i++) {
+                        Occurrence o;
+                        if (only && g_ascii_strcasecmp(only, s->series[i].id) != 0)
+                                continue;
+                        for (int64_t t = now - spans[w] * 86400;
+                             series_next(&s->series[i], t, &o) && o.start <= now; t = o.start + 1)
+                                if (!found || o.start > out->start) {
+                                        *out = o;
+                                        found = true;
+                                }
+                }
+                if (found)
+                        return true;
+        }
+        return false;
+}
+
 #define NOT_PRIVATE "the notes folder or file is not private to you (another user owns it, or " \
                     "others can write to it); make it yours with chmod 700 on the folder and " \
                     "chmod 600 on the file"
 
-/* Adds a dated line under its heading. */
+/* Adds a question as a task item, or a dated line, under its heading. */
 static int note_add(const char *path, const char *tmpl, int64_t now, Tz *local,
-                    const char *text, bool question)
+                    const char *text, bool question, bool after)
 {
-        g_autofree char *line = notes_dated_line(now, local, text);
-        int r = notes_append(path, tmpl, question ? NOTES_HEADING_QUESTIONS : NOTES_HEADING_THOUGHTS,
-                             line);
+        g_autofree char *line = question ? notes_question_line(text)
+                                         : notes_dated_line(now, local, text);
+        const char *heading = question ? NOTES_HEADING_QUESTIONS
+                              : after  ? NOTES_HEADING_AFTER
+                                       : NOTES_HEADING_THOUGHTS;
+        int r = notes_append(path, tmpl, heading, line);
         if (r < 0) {
                 fprintf(stderr, "nudge note: cannot write %s: %s\n", path,
                         r == -EPERM ? NOT_PRIVATE : g_strerror(-r));
@@ -67,7 +94,7 @@ static int note_edit(const char *path, const char *tmpl)
 
 typedef struct {
         char *config, *only, *text;
-        bool question, edit, print_path;
+        bool question, after, edit, print_path;
 } NoteArgs;
 
 static bool note_parse(int argc, char **argv, NoteArgs *a)
@@ -75,18 +102,24 @@ static bool note_parse(int argc, char **argv, NoteArgs *a)
         static const CliCommand cmd = {
                 .name = "note",
                 .parameter = "- add a line to the notes for your next session",
-                .description = "Without --question the line goes under \"" NOTES_HEADING_THOUGHTS
-                               "\".\nThe notes file is created from a template the first time.\n",
+                .description = "Without --question or --after the line goes under \""
+                               NOTES_HEADING_THOUGHTS "\" of the next session's notes.\n"
+                               "The notes file is created from a template the first time; it "
+                               "carries forward\nthe open questions and what was written after "
+                               "the session from the\nseries' latest earlier notes.\n",
                 .takes_words = true,
         };
         g_auto(GStrv) words = NULL;
-        gboolean question = FALSE, edit = FALSE, print_path = FALSE;
+        gboolean question = FALSE, after = FALSE, edit = FALSE, print_path = FALSE;
         GOptionEntry entries[] = {
                 CLI_CONFIG_OPTION(a->config),
                 {"session", 's', 0, G_OPTION_ARG_STRING, &a->only,
                  "Use the next session of this section only", "ID"},
                 {"question", 'q', 0, G_OPTION_ARG_NONE, &question,
-                 "File the text under \"" NOTES_HEADING_QUESTIONS "\"", NULL},
+                 "Add the text as a question to ask, \"- [ ] TEXT\"", NULL},
+                {"after", 'a', 0, G_OPTION_ARG_NONE, &after,
+                 "Add the text to the last session's notes, under \"" NOTES_HEADING_AFTER "\"",
+                 NULL},
                 {"edit", 'e', 0, G_OPTION_ARG_NONE, &edit,
                  "Open the notes in your editor ($VISUAL or $EDITOR)", NULL},
                 {"path", 'p', 0, G_OPTION_ARG_NONE, &print_path,
@@ -98,12 +131,18 @@ static bool note_parse(int argc, char **argv, NoteArgs *a)
                 return false;
         a->text = words ? g_strstrip(g_strjoinv(" ", words)) : NULL;
         a->question = question;
+        a->after = after;
         a->edit = edit;
         a->print_path = print_path;
         bool has_text = a->text && *a->text;
         if (edit + print_path + has_text != 1 || (question && !has_text)) {
                 fprintf(stderr, "nudge note: give the text to add, or --edit, or --path "
                                 "(see nudge note --help)\n");
+                return false;
+        }
+        if (question && after) {
+                fprintf(stderr, "nudge note: --question is for the next session, --after for "
+                                "the last one: give one of them\n");
                 return false;
         }
         return true;
@@ -119,7 +158,16 @@ static int note_run(const NoteArgs *a)
         if (!s)
                 return status;
         Occurrence occ;
-        if (!next_session(s, a->only, now, &occ)) {
+        if (a->after && !last_session(s, a->only, now, &occ)) {
+                if (a->only)
+                        fprintf(stderr, "nudge note: %s has no session '%s' that has started.\n",
+                                config_path, a->only);
+                else
+                        fprintf(stderr, "nudge note: %s has no session that has started.\n",
+                                config_path);
+                return 1;
+        }
+        if (!a->after && !next_session(s, a->only, now, &occ)) {
                 if (a->only)
                         fprintf(stderr, "nudge note: %s has no session '%s' still to come.\n",
                                 config_path, a->only);
@@ -133,10 +181,10 @@ static int note_run(const NoteArgs *a)
                 printf("%s\n", path);
                 return 0;
         }
-        g_autofree char *tmpl = notes_template(occ.series->title, occ.local.date, occ.local.minute);
+        g_autofree char *tmpl = notes_new_text(path, occ.series->title, occ.start, occ.series->tz);
         if (a->edit)
                 return note_edit(path, tmpl);
-        return note_add(path, tmpl, now, local, a->text, a->question);
+        return note_add(path, tmpl, now, local, a->text, a->question, a->after);
 }
 
 int cli_note(int argc, char **argv)

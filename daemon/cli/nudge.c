@@ -21,8 +21,11 @@ static const char usage[] = N_(
         "  list  [--config FILE] [--from TIME] [--days N] [--json]\n"
         "                                   List the sessions to come and their reminders\n"
         "  edit  [--config FILE]            Edit the schedule safely, checked before it is saved\n"
-        "  note  [--question] TEXT...       Add a thought or a question to the next session's notes\n"
+        "  note  [--question | --after] TEXT...\n"
+        "                                   Add a thought or a question to the next session's notes,\n"
+        "                                   or (--after) to the last session's\n"
         "  note  --edit | --path            Open the next session's notes, or print their path\n"
+        "  notes [--config FILE] [--paths]  List your notes files, newest first\n"
         "\n"
         "Options:\n"
         "  -h, --help                       Show this help (COMMAND --help: that command's)\n"
@@ -55,6 +58,7 @@ int main(int argc, char **argv)
                 {"list", cli_list},
                 {"edit", cli_edit},
                 {"note", cli_note},
+                {"notes", cli_notes},
         };
         for (size_t i = 0; i < G_N_ELEMENTS(commands); i++)
                 if (!strcmp(cmd, commands[i].name))

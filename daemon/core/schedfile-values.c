@@ -282,6 +282,30 @@ bool value_text(Report *r, unsigned line, const char *key, const char *v, size_t
         return true;
 }
 
+#define CHECKIN_MAX (12 * 3600LL)
+
+bool value_checkin(Report *r, unsigned line, const char *v, bool *has, int64_t *seconds)
+{
+        Lead l;
+        if (g_ascii_strcasecmp(v, "off") == 0) {
+                *has = false;
+                return true;
+        }
+        /* Hours and minutes only: a check-in a day later would not be about this session. */
+        if (parse_lead(v, &l) < 0 || l.days != 0) {
+                report(r, line, "'%s' is not a check-in time: use off, or 0m to 12h after the "
+                                "session's end, as in 30m or 1h", v);
+                return false;
+        }
+        if (l.seconds > CHECKIN_MAX) {
+                report(r, line, "checkin %s is too late: at most 12h after the session's end", v);
+                return false;
+        }
+        *has = true;
+        *seconds = l.seconds;
+        return true;
+}
+
 Tz *value_tz(Report *r, GHashTable *zones, unsigned line, const char *v)
 {
         Tz *tz = g_hash_table_lookup(zones, v);

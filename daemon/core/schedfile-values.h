@@ -22,6 +22,8 @@ bool value_once(Report *r, unsigned line, const char *v, Series *s);
 bool value_skip(Report *r, unsigned line, const char *v, Series *s);
 /* remind = 1d, 2h: fills `leads` (room for SCHEDULE_MAX_LEADS); *n_leads only when all are good. */
 bool value_remind(Report *r, unsigned line, const char *v, Lead *leads, size_t *n_leads);
+/* checkin = off / 30m: off (*has false) or a time after the session's end, 0m..12h. */
+bool value_checkin(Report *r, unsigned line, const char *v, bool *has, int64_t *seconds);
 /* A text of `key` (title, notes, prompt): not empty, at most `max` bytes. */
 bool value_text(Report *r, unsigned line, const char *key, const char *v, size_t max);
 /* A time zone by its IANA name, shared through `zones` (name -> Tz) so that sessions in one

@@ -55,7 +55,7 @@ char *schedfile_errors_format(const SchedfileErrors *e)
 
 typedef enum {
         K_TITLE, K_WEEKLY, K_MONTHLY, K_ONCE, K_EVERY, K_START, K_UNTIL, K_SKIP,
-        K_REMIND, K_DURATION, K_TIMEZONE, K_NOTES, K_PRIVACY, K_PROMPT, K_COUNT
+        K_REMIND, K_DURATION, K_TIMEZONE, K_NOTES, K_PRIVACY, K_PROMPT, K_CHECKIN, K_COUNT
 } KeyId;
 
 static const struct {
@@ -69,6 +69,7 @@ static const struct {
         [K_REMIND] = {"remind", true},    [K_DURATION] = {"duration", true},
         [K_TIMEZONE] = {"timezone", true}, [K_NOTES] = {"notes", true},
         [K_PRIVACY] = {"privacy", true},  [K_PROMPT] = {"prompt", true},
+        [K_CHECKIN] = {"checkin", true},
 };
 
 static size_t edit_distance(const char *a, const char *b)
@@ -107,11 +108,11 @@ static void report_unknown_key(Report *r, unsigned line, const char *key, bool d
                 report(r, line, _("unknown key '%s' (did you mean '%s'?)"), key, best);
         else if (defaults)
                 report(r, line, _("unknown key '%s': [defaults] takes remind, duration, timezone, "
-                                "notes, privacy and prompt"), key);
+                                "notes, privacy, prompt and checkin"), key);
         else
                 report(r, line, _("unknown key '%s': a session takes title, weekly, monthly, once, "
                                 "every, start, until, skip, remind, duration, timezone, notes, "
-                                "privacy and prompt"), key);
+                                "privacy, prompt and checkin"), key);
 }
 
 /* ---- the semantic pass ----------------------------------------------------------------- */
@@ -133,6 +134,8 @@ typedef struct {
         const char *notes;
         bool privacy;
         const char *prompt;
+        bool has_checkin;
+        int64_t checkin;
 } Defaults;
 
 /* Keys shared by [defaults] and sessions; fills `d` from `sec`. */
@@ -169,6 +172,8 @@ static bool parse_common(Report *r, GHashTable *zones, const Section *sec, Defau
                 ok &= value_text(r, sec->vline[K_PROMPT], "prompt", v, PROMPT_MAX);
                 d->prompt = v;
         }
+        if ((v = sec->value[K_CHECKIN]))
+                ok &= value_checkin(r, sec->vline[K_CHECKIN], v, &d->has_checkin, &d->checkin);
         return ok;
 }
 
@@ -281,6 +286,8 @@ static bool build_series(Report *r, GHashTable *zones, const Section *sec,
         s->notes_dir = g_strdup(d.notes);
         s->privacy = d.privacy;
         s->prompt = g_strdup(d.prompt);
+        s->has_checkin = d.has_checkin;
+        s->checkin = d.checkin;
         return ok;
 }
 

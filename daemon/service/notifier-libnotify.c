@@ -40,6 +40,7 @@ typedef struct {
         int64_t session_start;
         uint32_t replaces_id;
         bool offer_snooze;
+        bool checkin;           /* Write notes opens the notes at "After the session" */
         uint32_t id;            /* the server's, once shown */
         bool closed_early;      /* closed before the show's result reached the loop */
         NotifyNotification *nn; /* kept referenced: libnotify drops actions of a freed one */
@@ -131,7 +132,7 @@ static void on_action(NotifyNotification *nn, char *action, gpointer userdata)
                 return;
         }
         /* "default" (a click on the notification) and "notes": the same thing. */
-        int r = opener_open_notes(sh->notes_path, sh->title, sh->session_start);
+        int r = opener_open_notes_at(sh->notes_path, sh->title, sh->session_start, sh->checkin);
         if (r == -EROFS || r == -EACCES) {
                 g_autofree char *dir = g_path_get_dirname(sh->notes_path);
                 /* nudged's sandbox makes home read-only but for the default notes folder. */
@@ -353,6 +354,7 @@ static void ln_send(Notifier *base, const Notice *notice, uint64_t ticket)
         sh->session_start = notice->session_start;
         sh->replaces_id = notice->replaces_id;
         sh->offer_snooze = notice->offer_snooze && n->base.events.snooze != NULL;
+        sh->checkin = notice->checkin;
 
         SendJob *job = g_new0(SendJob, 1);
         job->sh = sh;

@@ -122,11 +122,13 @@ static void on_bus(GObject *source, GAsyncResult *res, gpointer userdata)
                                NULL, on_unit_started, job);
 }
 
-int opener_open_notes(const char *notes_path, const char *title, int64_t session_start)
+int opener_open_notes_at(const char *notes_path, const char *title, int64_t session_start,
+                         bool after)
 {
         g_autoptr(Tz) local = tz_new_local();
-        g_autofree char *text = notes_template_at(title, session_start, local);
-        int r = notes_create(notes_path, text);
+        g_autofree char *text = notes_new_text(notes_path, title, session_start, local);
+        int r = after ? notes_ensure_heading(notes_path, text, NOTES_HEADING_AFTER)
+                      : notes_create(notes_path, text);
         if (r < 0)
                 return r;
         OpenJob *job = g_new0(OpenJob, 1);
@@ -135,3 +137,8 @@ int opener_open_notes(const char *notes_path, const char *title, int64_t session
         return 0;
 }
 
+
+int opener_open_notes(const char *notes_path, const char *title, int64_t session_start)
+{
+        return opener_open_notes_at(notes_path, title, session_start, false);
+}

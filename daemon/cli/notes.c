@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: MIT */
+/* `nudge notes`: the notes files of the schedule's sessions, newest first, with how many
+ * questions are still open in each. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "notes.h"
+
+typedef struct {
+        Ymd date;
+        char *session; /* the series' title; the id for a series no longer in the file */
+        char *path;
+        int open;      /* -1: could not be read */
+} NotesRow;
+
+static void row_free(gpointer p)
+{
+        NotesRow *r = p;
+        g_free(r->session);
+        g_free(r->path);
+        g_free(r);
+}
+
+static gint row_newest_first(gconstpointer a, gconstpointer b)
+{
+        const NotesRow *x = *(NotesRow *const *)a, *y = *(NotesRow *const *)b;
+        int64_t dx = civil_days(x->date), dy = civil_days(y->date);
+        if (dx != dy)
+                return dx > dy ? -1 : 1;
+        return strcmp(x->path, y->path);
+}
+
+/* The notes files of the series that use `dir` as their folder. */
+static void collect_dir(const Schedule *s, const char *dir, GPtrArray *rows)
+{
+        g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+        const char *name;
+        while (d && (name = g_dir_read_name(d))) {
+                Ymd date;
+                g_autofree char *id = NULL;
+                if (!notes_parse_file_name(name, &date, &id))
+                        continue;
+                const Series *owner = NULL;
+                for (size_t i = 0; i < s->n_series && !owner; i++) {
+                        g_autofree char *sd = notes_dir(&s->series[i]);
+                        if (strcmp(s->series[i].id, id) == 0 && strcmp(sd, dir) == 0)
+                                owner = &s->series[i];
+                }
+                NotesRow *r = g_new0(NotesRow, 1);
+                r->date = date;
+                r->session = g_strdup(owner ? owner->title : id);
+                r->path = g_build_filename(dir, name, NULL);
+                g_autofree char *text = NULL;
+                r->open = notes_read(r->path, &text) < 0 ? -1 : (int)notes_open_questions(text);
+                g_ptr_array_add(rows, r);
+        }
+}
+
+int cli_notes(int argc, char **argv)
+{
+        static const CliCommand cmd = {
+                .name = "notes",
+                .parameter = "- list your notes files, newest first",
+                .summary = "Shows each notes file of the schedule's notes folders: the session's "
+                           "date,\nthe session, and how many questions (\"- [ ] …\") are still "
+                           "open.",
+        };
+        g_autofree char *config = NULL;
+        gboolean paths = FALSE;
+        GOptionEntry entries[] = {
+                CLI_CONFIG_OPTION(config),
+                {"paths", 'p', 0, G_OPTION_ARG_NONE, &paths, "Show where each file is", NULL},
+                {NULL},
+        };
+        if (!cli_parse_options(&cmd, entries, &argc, &argv))
+                return EXIT_USAGE;
+        g_autoptr(Tz) local = tz_new_local();
+        int status = 0;
+        g_autofree char *config_path = NULL;
+        g_autoptr(Schedule) s = cli_load_schedule(config, local, &config_path, &status);
+        if (!s)
+                return status;
+
+        /* Each folder once, even when many series share it (the default one). */
+        g_autoptr(GPtrArray) dirs = g_ptr_array_new_with_free_func(g_free);
+        for (size_t i = 0; i < s->n_series; i++) {
+                char *d = notes_dir(&s->series[i]);
+                if (g_ptr_array_find_with_equal_func(dirs, d, g_str_equal, NULL))
+                        g_free(d);
+                else
+                        g_ptr_array_add(dirs, d);
+        }
+        g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func(row_free);
+        for (size_t i = 0; i < dirs->len; i++)
+                collect_dir(s, dirs->pdata[i], rows);
+        g_ptr_array_sort(rows, row_newest_first);
+
+        if (rows->len == 0) {
+                printf("No notes yet. Add a line with: nudge note TEXT\n");
+                return 0;
+        }
+        int width = (int)strlen("SESSION");
+        for (size_t i = 0; i < rows->len; i++)
+                width = MAX(width, (int)g_utf8_strlen(((NotesRow *)rows->pdata[i])->session, -1));
+        /* printf pads bytes, not characters: pad by hand so that titles in any script line up. */
+        printf("DATE        SESSION%*s  OPEN QUESTIONS%s\n", width - 7, "", paths ? "  FILE" : "");
+        for (size_t i = 0; i < rows->len; i++) {
+                const NotesRow *r = rows->pdata[i];
+                int pad = width - (int)g_utf8_strlen(r->session, -1);
+                g_autofree char *open = r->open < 0 ? g_strdup("(unreadable)")
+                                                    : g_strdup_printf("%d", r->open);
+                printf("%04d-%02d-%02d  %s%*s  ", r->date.y, r->date.m, r->date.d, r->session,
+                       pad, "");
+                if (paths)
+                        printf("%-14s  %s\n", open, r->path);
+                else
+                        printf("%s\n", open);
+        }
+        return 0;
+}
