@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "i18n.h"
 #include "schedfile.h"
 #include "first-schedule.h"
 #include "fileio.h"
@@ -24,13 +25,13 @@ static bool run_editor(const char *file)
         int wait_status;
         if (!g_spawn_sync(NULL, argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_CHILD_INHERITS_STDIN, NULL,
                           NULL, NULL, NULL, &wait_status, &error)) {
-                fprintf(stderr, "nudge edit: cannot start the editor '%s': %s\n"
-                                "Set VISUAL or EDITOR to the editor you use.\n",
+                fprintf(stderr, _("nudge edit: cannot start the editor '%s': %s\n"
+                                  "Set VISUAL or EDITOR to the editor you use.\n"),
                         argv[0], error->message);
                 return false;
         }
         if (!g_spawn_check_wait_status(wait_status, &error)) {
-                fprintf(stderr, "nudge edit: the editor '%s' failed (%s)\n", argv[0], error->message);
+                fprintf(stderr, _("nudge edit: the editor '%s' failed (%s)\n"), argv[0], error->message);
                 return false;
         }
         return true;
@@ -42,7 +43,9 @@ static bool ask_again(void)
         if (!isatty(STDIN_FILENO))
                 return false;
         for (;;) {
-                fputs("What now? Edit (a)gain, or (q)uit and keep the file as it was [a]: ", stderr);
+                /* TRANSLATORS: the answers stay a and q (e, y and x, n work too). */
+                fputs(_("What now? Edit (a)gain, or (q)uit and keep the file as it was [a]: "),
+                      stderr);
                 fflush(stderr);
                 char line[64];
                 if (!fgets(line, sizeof(line), stdin))
@@ -61,7 +64,7 @@ static void keep_rejected(const char *path, const char *text, size_t len)
         g_autofree char *aside = g_strconcat(path, ".rejected", NULL);
         if (fileio_replace(aside, text, len, 0600) < 0)
                 return;
-        fprintf(stderr, "Your edit was not saved as the schedule; it is kept in %s.\n", aside);
+        fprintf(stderr, _("Your edit was not saved as the schedule; it is kept in %s.\n"), aside);
 }
 
 /* The schedule being edited: where it is, what it held, and the working copy. */
@@ -92,13 +95,13 @@ static int edit_start(Edit *e, const char *config)
         e->dir = g_path_get_dirname(e->path);
         int r = fileio_mkdir_private(e->dir, 0700);
         if (r < 0) {
-                fprintf(stderr, "nudge edit: cannot create the folder %s: %s\n", e->dir,
+                fprintf(stderr, _("nudge edit: cannot create the folder %s: %s\n"), e->dir,
                         g_strerror(-r));
                 return 1;
         }
         if (!g_file_get_contents(e->path, &e->original, &e->original_len, NULL) &&
             g_file_test(e->path, G_FILE_TEST_EXISTS)) {
-                fprintf(stderr, "nudge edit: cannot read %s\n", e->path);
+                fprintf(stderr, _("nudge edit: cannot read %s\n"), e->path);
                 return 1;
         }
         const char *text = e->original ? e->original : first_schedule;
@@ -108,14 +111,14 @@ static int edit_start(Edit *e, const char *config)
         e->tmp = g_strdup_printf("%s/.%s.XXXXXX", e->dir, base);
         int fd = g_mkstemp_full(e->tmp, O_RDWR | O_CLOEXEC, 0600);
         if (fd < 0) {
-                fprintf(stderr, "nudge edit: cannot create a working copy in %s: %s\n", e->dir,
+                fprintf(stderr, _("nudge edit: cannot create a working copy in %s: %s\n"), e->dir,
                         g_strerror(errno));
                 return 1;
         }
         r = fileio_write_all(fd, text, len);
         close(fd);
         if (r < 0) {
-                fprintf(stderr, "nudge edit: cannot write %s: %s\n", e->tmp, g_strerror(-r));
+                fprintf(stderr, _("nudge edit: cannot write %s: %s\n"), e->tmp, g_strerror(-r));
                 unlink(e->tmp);
                 return 1;
         }
@@ -127,7 +130,7 @@ static int edit_save(Edit *e, const Schedule *s, const char *text, size_t len, T
 {
         int r = fileio_install(e->tmp, e->path);
         if (r < 0) {
-                fprintf(stderr, "nudge edit: cannot save %s: %s\n", e->path, g_strerror(-r));
+                fprintf(stderr, _("nudge edit: cannot save %s: %s\n"), e->path, g_strerror(-r));
                 keep_rejected(e->path, text, len);
                 unlink(e->tmp);
                 return 1;
@@ -142,13 +145,13 @@ static int edit_round(Edit *e, Tz *local)
         g_autofree char *text = NULL;
         gsize len = 0;
         if (!run_editor(e->tmp)) {
-                fprintf(stderr, "The schedule is unchanged.\n");
+                fprintf(stderr, _("The schedule is unchanged.\n"));
                 unlink(e->tmp);
                 return 1;
         }
         if (!g_file_get_contents(e->tmp, &text, &len, NULL)) {
-                fprintf(stderr, "nudge edit: the working copy %s is gone; the schedule is "
-                                "unchanged.\n", e->tmp);
+                fprintf(stderr, _("nudge edit: the working copy %s is gone; the schedule is "
+                                  "unchanged.\n"), e->tmp);
                 return 1;
         }
         bool unchanged = e->original && len == e->original_len &&
@@ -156,7 +159,7 @@ static int edit_round(Edit *e, Tz *local)
         g_autoptr(SchedfileErrors) errors = NULL;
         g_autoptr(Schedule) s = schedfile_parse_buf(e->path, text, len, local, &errors);
         if (s && unchanged) {
-                printf("No changes.\n");
+                printf(_("No changes.\n"));
                 unlink(e->tmp);
                 return 0;
         }
@@ -164,8 +167,10 @@ static int edit_round(Edit *e, Tz *local)
                 return edit_save(e, s, text, len, local);
         g_autofree char *msg = schedfile_errors_format(errors);
         fputs(msg, stderr);
-        fprintf(stderr, "The schedule has problems; %s was not changed.\n",
-                e->original ? e->path : "nothing");
+        if (e->original)
+                fprintf(stderr, _("The schedule has problems; %s was not changed.\n"), e->path);
+        else
+                fputs(_("The schedule has problems; nothing was saved.\n"), stderr);
         if (ask_again())
                 return -1;
         if (!unchanged)
@@ -178,10 +183,10 @@ int cli_edit(int argc, char **argv)
 {
         static const CliCommand cmd = {
                 .name = "edit",
-                .parameter = "- edit the schedule safely",
-                .summary = "Opens a copy of the schedule in $VISUAL or $EDITOR and saves it only "
+                .parameter = N_("- edit the schedule safely"),
+                .summary = N_("Opens a copy of the schedule in $VISUAL or $EDITOR and saves it only "
                            "when it has no problems.\nA missing schedule starts from a template whose sessions are all "
-                           "commented out.",
+                           "commented out."),
         };
         g_autofree char *config = NULL;
         GOptionEntry entries[] = {CLI_CONFIG_OPTION(config), {NULL}};

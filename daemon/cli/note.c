@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "i18n.h"
 #include "notes.h"
 
 /* The next session to start at or after `now`, of one series or of all; ties go to the
@@ -51,9 +52,9 @@ static bool last_session(const Schedule *s, const char *only, int64_t now, Occur
         return false;
 }
 
-#define NOT_PRIVATE "the notes folder or file is not private to you (another user owns it, or " \
-                    "others can write to it); make it yours with chmod 700 on the folder and " \
-                    "chmod 600 on the file"
+#define NOT_PRIVATE N_("the notes folder or file is not private to you (another user owns it, " \
+                       "or others can write to it); make it yours with chmod 700 on the folder " \
+                       "and chmod 600 on the file")
 
 /* Adds a question as a task item, or a dated line, under its heading. */
 static int note_add(const char *path, const char *tmpl, int64_t now, Tz *local,
@@ -61,16 +62,16 @@ static int note_add(const char *path, const char *tmpl, int64_t now, Tz *local,
 {
         g_autofree char *line = question ? notes_question_line(text)
                                          : notes_dated_line(now, local, text);
-        const char *heading = question ? NOTES_HEADING_QUESTIONS
-                              : after  ? NOTES_HEADING_AFTER
-                                       : NOTES_HEADING_THOUGHTS;
+        const char *heading = question ? notes_heading(NOTES_HEADING_QUESTIONS)
+                              : after  ? notes_heading(NOTES_HEADING_AFTER)
+                                       : notes_heading(NOTES_HEADING_THOUGHTS);
         int r = notes_append(path, tmpl, heading, line);
         if (r < 0) {
-                fprintf(stderr, "nudge note: cannot write %s: %s\n", path,
-                        r == -EPERM ? NOT_PRIVATE : g_strerror(-r));
+                fprintf(stderr, _("nudge note: cannot write %s: %s\n"), path,
+                        r == -EPERM ? _(NOT_PRIVATE) : g_strerror(-r));
                 return 1;
         }
-        printf("Added to %s\n", path);
+        printf(_("Added to %s\n"), path);
         return 0;
 }
 
@@ -79,15 +80,15 @@ static int note_edit(const char *path, const char *tmpl)
 {
         int r = notes_create(path, tmpl);
         if (r < 0) {
-                fprintf(stderr, "nudge note: cannot create %s: %s\n", path,
-                        r == -EPERM ? NOT_PRIVATE : g_strerror(-r));
+                fprintf(stderr, _("nudge note: cannot create %s: %s\n"), path,
+                        r == -EPERM ? _(NOT_PRIVATE) : g_strerror(-r));
                 return 1;
         }
         g_auto(GStrv) cmd = cli_editor_argv(path);
         fflush(NULL);
         execvp(cmd[0], cmd);
-        fprintf(stderr, "nudge note: cannot start the editor '%s': %s\n"
-                        "Set VISUAL or EDITOR to the editor you use.\n",
+        fprintf(stderr, _("nudge note: cannot start the editor '%s': %s\n"
+                          "Set VISUAL or EDITOR to the editor you use.\n"),
                 cmd[0], g_strerror(errno));
         return 1;
 }
@@ -101,12 +102,12 @@ static bool note_parse(int argc, char **argv, NoteArgs *a)
 {
         static const CliCommand cmd = {
                 .name = "note",
-                .parameter = "- add a line to the notes for your next session",
-                .description = "Without --question or --after the line goes under \""
-                               NOTES_HEADING_THOUGHTS "\" of the next session's notes.\n"
-                               "The notes file is created from a template the first time; it "
-                               "carries forward\nthe open questions and what was written after "
-                               "the session from the\nseries' latest earlier notes.\n",
+                .parameter = N_("- add a line to the notes for your next session"),
+                .description = N_("Without --question or --after the line goes under the "
+                                  "thoughts of the next session's notes.\n"
+                                  "The notes file is created from a template the first time; "
+                                  "it carries forward\nthe open questions and what was written "
+                                  "after the session from the\nseries' latest earlier notes.\n"),
                 .takes_words = true,
         };
         g_auto(GStrv) words = NULL;
@@ -114,17 +115,17 @@ static bool note_parse(int argc, char **argv, NoteArgs *a)
         GOptionEntry entries[] = {
                 CLI_CONFIG_OPTION(a->config),
                 {"session", 's', 0, G_OPTION_ARG_STRING, &a->only,
-                 "Use the next session of this section only", "ID"},
+                 N_("Use the next session of this section only"), N_("ID")},
                 {"question", 'q', 0, G_OPTION_ARG_NONE, &question,
-                 "Add the text as a question to ask, \"- [ ] TEXT\"", NULL},
+                 N_("Add the text as a question to ask, \"- [ ] TEXT\""), NULL},
                 {"after", 'a', 0, G_OPTION_ARG_NONE, &after,
-                 "Add the text to the last session's notes, under \"" NOTES_HEADING_AFTER "\"",
+                 N_("Add the text to the last session's notes, after the session"),
                  NULL},
                 {"edit", 'e', 0, G_OPTION_ARG_NONE, &edit,
-                 "Open the notes in your editor ($VISUAL or $EDITOR)", NULL},
+                 N_("Open the notes in your editor ($VISUAL or $EDITOR)"), NULL},
                 {"path", 'p', 0, G_OPTION_ARG_NONE, &print_path,
-                 "Print where the notes file is (it may not exist yet)", NULL},
-                {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &words, NULL, "TEXT…"},
+                 N_("Print where the notes file is (it may not exist yet)"), NULL},
+                {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &words, NULL, N_("TEXT…")},
                 {NULL},
         };
         if (!cli_parse_options(&cmd, entries, &argc, &argv))

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "i18n.h"
 #include "notes.h"
 
 typedef struct {
@@ -63,16 +64,16 @@ int cli_notes(int argc, char **argv)
 {
         static const CliCommand cmd = {
                 .name = "notes",
-                .parameter = "- list your notes files, newest first",
-                .summary = "Shows each notes file of the schedule's notes folders: the session's "
-                           "date,\nthe session, and how many questions (\"- [ ] …\") are still "
-                           "open.",
+                .parameter = N_("- list your notes files, newest first"),
+                .summary = N_("Shows each notes file of the schedule's notes folders: the "
+                              "session's date,\nthe session, and how many questions (\"- [ ] …\") "
+                              "are still open."),
         };
         g_autofree char *config = NULL;
         gboolean paths = FALSE;
         GOptionEntry entries[] = {
                 CLI_CONFIG_OPTION(config),
-                {"paths", 'p', 0, G_OPTION_ARG_NONE, &paths, "Show where each file is", NULL},
+                {"paths", 'p', 0, G_OPTION_ARG_NONE, &paths, N_("Show where each file is"), NULL},
                 {NULL},
         };
         if (!cli_parse_options(&cmd, entries, &argc, &argv))
@@ -99,23 +100,33 @@ int cli_notes(int argc, char **argv)
         g_ptr_array_sort(rows, row_newest_first);
 
         if (rows->len == 0) {
-                printf("No notes yet. Add a line with: nudge note TEXT\n");
+                fputs(_("No notes yet. Add a line with: nudge note TEXT\n"), stdout);
                 return 0;
         }
-        int width = (int)strlen("SESSION");
+        /* TRANSLATORS: the column heads of nudge notes. */
+        const char *h_date = C_("notes column", "DATE"), *h_session = C_("notes column", "SESSION"),
+                   *h_open = C_("notes column", "OPEN QUESTIONS"), *h_file = C_("notes column", "FILE");
+        int width = (int)g_utf8_strlen(h_session, -1);
         for (size_t i = 0; i < rows->len; i++)
                 width = MAX(width, (int)g_utf8_strlen(((NotesRow *)rows->pdata[i])->session, -1));
-        /* printf pads bytes, not characters: pad by hand so that titles in any script line up. */
-        printf("DATE        SESSION%*s  OPEN QUESTIONS%s\n", width - 7, "", paths ? "  FILE" : "");
+        int date_w = MAX(10, (int)g_utf8_strlen(h_date, -1));
+        int open_w = MAX(14, (int)g_utf8_strlen(h_open, -1));
+        /* printf pads bytes, not characters: pad by hand so that text in any script lines up. */
+        printf("%s%*s  %s%*s  %s", h_date, date_w - (int)g_utf8_strlen(h_date, -1), "", h_session,
+               width - (int)g_utf8_strlen(h_session, -1), "", h_open);
+        if (paths)
+                printf("%*s  %s", open_w - (int)g_utf8_strlen(h_open, -1), "", h_file);
+        putchar('\n');
         for (size_t i = 0; i < rows->len; i++) {
                 const NotesRow *r = rows->pdata[i];
                 int pad = width - (int)g_utf8_strlen(r->session, -1);
-                g_autofree char *open = r->open < 0 ? g_strdup("(unreadable)")
+                g_autofree char *open = r->open < 0 ? g_strdup(_("(unreadable)"))
                                                     : g_strdup_printf("%d", r->open);
-                printf("%04d-%02d-%02d  %s%*s  ", r->date.y, r->date.m, r->date.d, r->session,
-                       pad, "");
+                printf("%04d-%02d-%02d%*s  %s%*s  ", r->date.y, r->date.m, r->date.d,
+                       date_w - 10, "", r->session, pad, "");
                 if (paths)
-                        printf("%-14s  %s\n", open, r->path);
+                        printf("%s%*s  %s\n", open,
+                               open_w - (int)g_utf8_strlen(open, -1), "", r->path);
                 else
                         printf("%s\n", open);
         }

@@ -4,6 +4,9 @@
 
 #include "notes.h"
 
+#include "format.h"
+#include "i18n.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -63,23 +66,20 @@ static char *one_line(const char *s)
 
 char *notes_template(const char *title, Ymd date, int minute_of_day)
 {
-        g_autofree char *t = one_line(title && title[0] ? title : "Session");
+        /* TRANSLATORS: the title of a notes file for a session with privacy on. */
+        g_autofree char *t = one_line(title && title[0] ? title : _("Session"));
         int wd = civil_weekday(civil_days(date));
-        return g_strdup_printf("# %s\n"
-                               "\n"
-                               "%s, %d %s %d, %02d:%02d\n"
-                               "\n"
-                               "A private place to get ready: write as much or as little as you "
-                               "like.\nNobody reads this unless you choose to share it.\n"
-                               "\n"
-                               "## " NOTES_HEADING_THOUGHTS "\n"
-                               "\n"
-                               "## " NOTES_HEADING_QUESTIONS "\n"
-                               "\n"
-                               "## " NOTES_HEADING_AFTER "\n"
-                               "\n",
-                               t, civil_weekday_name(wd), date.d, civil_month_name(date.m), date.y,
-                               minute_of_day / 60, minute_of_day % 60);
+        /* TRANSLATORS: the date line of a notes file: %1$s weekday, %2$d day, %3$s month,
+         * %4$d year, %5$02d:%6$02d the time. */
+        g_autofree char *when = g_strdup_printf(_("%1$s, %2$d %3$s %4$d, %5$02d:%6$02d"),
+                                                format_weekday_name(wd, false), date.d,
+                                                format_month_name(date.m, false), (int)date.y,
+                                                minute_of_day / 60, minute_of_day % 60);
+        return g_strdup_printf("# %s\n\n%s\n\n%s\n\n## %s\n\n## %s\n\n## %s\n\n", t, when,
+                               _("A private place to get ready: write as much or as little as "
+                                 "you like.\nNobody reads this unless you choose to share it."),
+                               _(NOTES_HEADING_THOUGHTS), _(NOTES_HEADING_QUESTIONS),
+                               _(NOTES_HEADING_AFTER));
 }
 
 char *notes_template_at(const char *title, int64_t start, Tz *tz)
@@ -99,13 +99,53 @@ static bool is_heading(const char *l)
         return k >= 1 && k <= 6 && (l[k] == ' ' || l[k] == '\t' || l[k] == '\0' || l[k] == '\r');
 }
 
+/* The parts' headings: written in the person's language, read in it or in English, so that
+ * notes begun under another language keep their parts. */
+static const char *const part_headings[] = {
+        /* TRANSLATORS: headings of the parts of a session's notes file. */
+        N_("Thoughts"),
+        N_("Questions to ask"),
+        N_("After the session"),
+        /* TRANSLATORS: the heading of questions carried from an earlier session; the
+         * heading "Still to ask (from %s)" must begin with this. */
+        N_("Still to ask"),
+};
+
+static bool text_is(const char *text, const char *heading)
+{
+        return g_ascii_strcasecmp(text, heading) == 0 || strcmp(text, _(heading)) == 0;
+}
+
+/* Whether `text` names the part `heading` (English, or the person's language). */
+static bool names_part(const char *text, const char *heading)
+{
+        for (size_t i = 0; i < G_N_ELEMENTS(part_headings); i++)
+                if (strcmp(heading, part_headings[i]) == 0 ||
+                    strcmp(heading, _(part_headings[i])) == 0)
+                        return text_is(text, part_headings[i]);
+        return text_is(text, heading);
+}
+
+const char *notes_heading(const char *english)
+{
+        return _(english);
+}
+
 static bool heading_is(const char *l, const char *heading)
 {
         if (strncmp(l, "## ", 3) != 0)
                 return false;
         g_autofree char *rest = g_strdup(l + 3);
         g_strstrip(rest);
-        return g_ascii_strcasecmp(rest, heading) == 0;
+        return names_part(rest, heading);
+}
+
+/* Whether a heading's text begins with `prefix` in English or the person's language. */
+static bool starts_part(const char *text, const char *prefix)
+{
+        const char *own = _(prefix);
+        return g_ascii_strncasecmp(text, prefix, strlen(prefix)) == 0 ||
+               strncmp(text, own, strlen(own)) == 0;
 }
 
 static bool is_blank(const char *l)
@@ -204,8 +244,7 @@ char *notes_carry_forward(const char *tmpl, const char *prev, Ymd prev_date)
                                 in = QUESTIONS;
                         /* Questions carried into the previous notes and still not asked
                          * carry on: a question is never dropped by being put off twice. */
-                        else if (h && g_ascii_strncasecmp(h, NOTES_STILL_TO_ASK,
-                                                          strlen(NOTES_STILL_TO_ASK)) == 0)
+                        else if (h && starts_part(h, NOTES_STILL_TO_ASK))
                                 in = QUESTIONS;
                         else if (h && heading_is(l, NOTES_HEADING_AFTER))
                                 in = AFTER;
@@ -233,21 +272,32 @@ char *notes_carry_forward(const char *tmpl, const char *prev, Ymd prev_date)
 
         GString *carried = g_string_new(NULL);
         if (questions->len) {
-                g_string_append_printf(carried, "## " NOTES_STILL_TO_ASK " (from %04d-%02d-%02d)\n\n",
-                                       prev_date.y, prev_date.m, prev_date.d);
+                g_autofree char *day = g_strdup_printf("%04d-%02d-%02d", (int)prev_date.y,
+                                                       prev_date.m, prev_date.d);
+                /* TRANSLATORS: %s is a date (2026-12-01); begin with "Still to ask". */
+                g_string_append_printf(carried, "## ");
+                g_string_append_printf(carried, _("Still to ask (from %s)"), day);
+                g_string_append(carried, "\n\n");
                 for (size_t q = 0; q < questions->len; q++) {
                         g_string_append_printf(carried, "%s\n", (char *)questions->pdata[q]);
                         g_free(questions->pdata[q]);
                 }
                 g_string_append_c(carried, '\n');
         }
-        if (after->len)
-                g_string_append_printf(carried, "## " NOTES_HEADING_AFTER " of %04d-%02d-%02d\n\n%s\n",
-                                       prev_date.y, prev_date.m, prev_date.d, after->str);
+        if (after->len) {
+                g_autofree char *day = g_strdup_printf("%04d-%02d-%02d", (int)prev_date.y,
+                                                       prev_date.m, prev_date.d);
+                g_string_append(carried, "## ");
+                /* TRANSLATORS: the heading of what was written after an earlier session;
+                 * %s is its date (2026-12-01). */
+                g_string_append_printf(carried, _("After the session of %s"), day);
+                g_string_append_printf(carried, "\n\n%s\n", after->str);
+        }
         g_string_free(after, TRUE);
 
         /* Before the new notes' own parts, where the person starts reading. */
-        const char *at = strstr(tmpl, "\n## " NOTES_HEADING_THOUGHTS "\n");
+        g_autofree char *first = g_strdup_printf("\n## %s\n", _(NOTES_HEADING_THOUGHTS));
+        const char *at = strstr(tmpl, first);
         GString *out = g_string_new(NULL);
         if (at) {
                 g_string_append_len(out, tmpl, at + 1 - tmpl);

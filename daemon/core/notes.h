@@ -14,6 +14,9 @@
 #define NOTES_HEADING_THOUGHTS "Thoughts"
 #define NOTES_HEADING_QUESTIONS "Questions to ask"
 #define NOTES_HEADING_AFTER "After the session"
+/* A heading above in the person's language (its text is the English msgid). Parts are read
+ * under either. */
+const char *notes_heading(const char *english);
 
 #define NOTES_DIR_MODE 0700
 #define NOTES_FILE_MODE 0600

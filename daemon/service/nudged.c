@@ -30,24 +30,25 @@ int main(int argc, char **argv)
         gboolean version = FALSE, foreground = FALSE, dry_run = FALSE;
         GOptionEntry entries[] = {
                 { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config,
-                  "Read the schedule from FILE instead of ~/.config/nudge/schedule.ini", "FILE" },
+                  N_("Read the schedule from FILE instead of ~/.config/nudge/schedule.ini"), N_("FILE") },
                 { "foreground", 'f', 0, G_OPTION_ARG_NONE, &foreground,
-                  "Run without systemd: plain log lines on stderr", NULL },
+                  N_("Run without systemd: plain log lines on stderr"), NULL },
                 { "dry-run", 'n', 0, G_OPTION_ARG_NONE, &dry_run,
-                  "Print reminders on stdout instead of showing them; record nothing", NULL },
-                { "version", 'V', 0, G_OPTION_ARG_NONE, &version, "Print the version and exit",
+                  N_("Print reminders on stdout instead of showing them; record nothing"), NULL },
+                { "version", 'V', 0, G_OPTION_ARG_NONE, &version, N_("Print the version and exit"),
                   NULL },
                 { NULL, 0, 0, 0, NULL, NULL, NULL },
         };
         g_autoptr(GOptionContext) ctx = g_option_context_new(NULL);
-        g_option_context_set_summary(ctx, "Reminds you before each therapy session, as listed in "
-                                          "the schedule file, so that you arrive prepared.");
-        g_option_context_set_description(ctx, "See nudged(1) and nudge.ini(5).");
+        g_option_context_set_translation_domain(ctx, GETTEXT_PACKAGE);
+        g_option_context_set_summary(ctx, _("Reminds you before each therapy session, as listed in "
+                                            "the schedule file, so that you arrive prepared."));
+        g_option_context_set_description(ctx, _("See nudged(1) and nudge.ini(5)."));
         g_option_context_add_main_entries(ctx, entries, NULL);
         g_autoptr(GError) error = NULL;
         if (!g_option_context_parse(ctx, &argc, &argv, &error) || argc > 1) {
-                fprintf(stderr, "nudged: %s\nTry 'nudged --help'.\n",
-                        error ? error->message : "unexpected arguments");
+                fprintf(stderr, _("nudged: %s\nTry 'nudged --help'.\n"),
+                        error ? error->message : _("unexpected arguments"));
                 return EXIT_USAGE;
         }
         if (version) {

@@ -127,7 +127,7 @@ int opener_open_notes_at(const char *notes_path, const char *title, int64_t sess
 {
         g_autoptr(Tz) local = tz_new_local();
         g_autofree char *text = notes_new_text(notes_path, title, session_start, local);
-        int r = after ? notes_ensure_heading(notes_path, text, NOTES_HEADING_AFTER)
+        int r = after ? notes_ensure_heading(notes_path, text, notes_heading(NOTES_HEADING_AFTER))
                       : notes_create(notes_path, text);
         if (r < 0)
                 return r;

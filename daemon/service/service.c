@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "bus.h"
+#include "i18n.h"
 #include "lastgood.h"
 #include "log.h"
 #include "notifier.h"
@@ -186,20 +187,29 @@ static void tell_problem(Service *s)
                                                               s->broken_len)))
                 return;
         g_autofree char *file = g_path_get_basename(s->config_path);
-        const char *meanwhile = s->had_schedule ? "reminders go on from the last good version"
-                                                : "no reminders until it is fixed";
-        g_autofree char *body =
-                s->problem_line > 0
-                        ? g_strdup_printf("The schedule has a problem at line %u of %s; %s. "
-                                          "\"nudge check\" shows what is wrong.",
-                                          s->problem_line, file, meanwhile)
-                        : g_strdup_printf("The schedule %s cannot be read; %s. \"nudge check\" "
-                                          "shows what is wrong.", file, meanwhile);
+        g_autofree char *body = NULL;
+        /* TRANSLATORS: the notification when the schedule file has a mistake; %1$u is the
+         * line, %2$s the file's name. Keep "nudge check". */
+        if (s->problem_line > 0 && s->had_schedule)
+                body = g_strdup_printf(_("The schedule has a problem at line %1$u of %2$s; reminders "
+                                         "go on from the last good version. \"nudge check\" shows "
+                                         "what is wrong."), s->problem_line, file);
+        else if (s->problem_line > 0)
+                body = g_strdup_printf(_("The schedule has a problem at line %1$u of %2$s; no "
+                                         "reminders until it is fixed. \"nudge check\" shows what "
+                                         "is wrong."), s->problem_line, file);
+        else if (s->had_schedule)
+                body = g_strdup_printf(_("The schedule %s cannot be read; reminders go on from the "
+                                         "last good version. \"nudge check\" shows what is wrong."),
+                                       file);
+        else
+                body = g_strdup_printf(_("The schedule %s cannot be read; no reminders until it is "
+                                         "fixed. \"nudge check\" shows what is wrong."), file);
         /* No title, no value from the file: it may show on a lock screen. No notes file:
          * no actions. */
         Notice notice = {
                 .series_id = "",
-                .summary = "Your session schedule needs a look",
+                .summary = _("Your session schedule needs a look"),
                 .body = body,
                 .replaces_id = s->problem_id,
         };
