@@ -141,7 +141,7 @@ static int check_text(const GString *buf, const FileRules *rules, char **why)
 int fileio_read(const char *path, const FileRules *rules, char **buf_out, size_t *len_out,
                 char **why)
 {
-        struct stat st;
+        struct stat st = { 0 };
         _cleanup_close_ int fd = open_checked(path, rules, &st, why);
         if (fd < 0)
                 return fd;

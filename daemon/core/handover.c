@@ -264,7 +264,7 @@ int handover_parse_buf(const char *buf, size_t len, Handover **out, char **why)
                 p = nl + 1;
                 lineno++;
                 if (!header) {
-                        if (n != strlen(HANDOVER_MAGIC) || memcmp(line, HANDOVER_MAGIC, n))
+                        if (n != strlen(HANDOVER_MAGIC) || memcmp(line, HANDOVER_MAGIC, n) != 0)
                                 FAIL("line 1: not \"%s\"", HANDOVER_MAGIC);
                         header = true;
                         continue;

@@ -627,9 +627,9 @@ int notes_update(const char *path, const char *template_text, NotesEditFn edit, 
                         return 0;
                 }
                 r = write_sibling(path, updated, &tmp);
-                if (r < 0) {
+                if (r < 0 || !tmp) {
                         g_free(before.text);
-                        return r;
+                        return r < 0 ? r : -EIO;
                 }
                 /* The last look before the rename: if someone saved meanwhile, our text is
                  * built on an old one and would undo theirs. Start again from theirs. */
