@@ -60,7 +60,7 @@ var_tmp_root=$(awk '$1 == "/var/tmp" { print $4 }' <<<"$mounts")
 if [[ $tmp_root == /tmp/systemd-private-*-nudged.service-*/tmp && $var_tmp_root == /var/tmp/systemd-private-*-nudged.service-*/tmp ]]; then
         tap_ok "/tmp and /var/tmp are its own"
 else
-        tap_not_ok "/tmp and /var/tmp are its own" "/tmp from: ${tmp_root:-the host's}" "/var/tmp from: ${var_tmp_root:-the host's}"
+        tap_not_ok "/tmp and /var/tmp are its own" "/tmp from: ${tmp_root:-none of its own}" "/var/tmp from: ${var_tmp_root:-none of its own}"
 fi
 devs=$(find "/proc/$pid/root/dev" -maxdepth 1 \( -type c -o -type b \) -printf '%f\n' | sort | tr '\n' ' ')
 bad=$(find "/proc/$pid/root/dev" -maxdepth 1 \( -type c -o -type b \) -printf '%f\n' |
