@@ -44,7 +44,6 @@ Nobody reads this unless you choose to share it.
 
 ## After the session"
 is "template with dated lines under their headings" "$(cat "$notes")" "$want"
-unlike "the notes text never goes to stderr" "$err" "rushed|Who sees"
 
 # --edit: the editor from $EDITOR, split into words but run without a shell.
 cat >"$T/fake-editor" <<EOF
@@ -103,5 +102,31 @@ chmod 0666 "$HOME/session-notes/2026-11-26-group.md"
 run "$NUDGE" note -c s.ini -s group again
 status "a notes file others can write to is refused" 1
 is "and it is left as it was" "$(grep -c again "$HOME/session-notes/2026-11-26-group.md")" "0"
+
+# --help: what each option does, on stdout, exit 0.
+run "$NUDGE" note --help
+status "note --help exits 0" 0
+like "note --help explains the options" "$(printf '%s\n' "$out" | tr '\n' ' ')" \
+        "--config.*--session.*--question.*--edit.*--path"
+like "note --help says where a line goes" "$out" "Thoughts"
+
+# No shell: a notes folder whose name a shell would act on is used exactly as written.
+odd="$HOME/-odd; \$(touch pwned1) \`touch pwned2\` & two  spaces"
+printf '%s\n' "[odd]" "weekly = Thu 18:00" "notes = \"$odd\"" >odd.ini
+chmod 600 odd.ini
+run "$NUDGE" note -c odd.ini --path
+is "--path: the folder exactly as written" "$out" "$odd/2026-11-26-odd.md"
+run "$NUDGE" note -c odd.ini "in the odd folder"
+status "a line goes into the odd folder" 0
+is "the file is there, and only there" "$(grep -c 'in the odd folder' "$odd/2026-11-26-odd.md" 2>&1)" 1
+EDITOR="$T/fake-editor" run "$NUDGE" note -c odd.ini --edit
+is "--edit gives the editor exactly that path, as one argument" "$(cat "$T/editor-args")" \
+        "$odd/2026-11-26-odd.md|"
+pwned=$(find "$T" / -maxdepth 1 -name 'pwned*' 2>/dev/null)
+is "nothing ran the folder's name as a command" "$pwned" ""
+
+# The notes' words went to the notes file, never to any command's output.
+unlike "no note text in any command's output (stdout or stderr, every run)" "$(cat "$T/.all")" \
+        "rushed|Who sees|a second thought|odd folder"
 
 finish

@@ -92,10 +92,13 @@ remind = whenever
 check_log "a broken edit keeps the previous schedule, and the log says so" \
         "Reload failed, 1 problem, first: $CONF:3: .*the previous schedule stays in force"
 stop
-if [ "$stop_rc" = 0 ] && [ "$stop_ms" -lt 100 ]; then
-        ok "SIGTERM: exit 0 within 100 ms ($stop_ms ms)"
+# A clean exit by itself, well before a service manager's stop timeout (10 s in the unit)
+# would kill it; the time is shown, not held to a threshold that ASan on a loaded
+# machine could miss (the benchmarks measure it).
+if [ "$stop_rc" = 0 ] && [ "$stop_ms" -lt 5000 ]; then
+        ok "SIGTERM: exit 0, at once ($stop_ms ms)"
 else
-        not_ok "SIGTERM: exit 0 within 100 ms" "status $stop_rc after $stop_ms ms"
+        not_ok "SIGTERM: exit 0, at once" "status $stop_rc after $stop_ms ms"
 fi
 
 # Missed while nothing ran: two reminders of one session passed; one late reminder.
@@ -114,7 +117,21 @@ remind = 1h
 "
 start --dry-run
 wait_file "$T/d.out" '^quiet:' 5
-sleep 0.3
+# A duplicate would go out in a later plan (its deliver-until, the session's start, is half
+# an hour off). Two SIGHUPs: once the second reload is logged, the first one's plan has
+# run, and the dry-run notifier prints synchronously within it.
+wait_for_count() { # wait_for_count FILE PATTERN N
+        local i
+        for ((i = 0; i < 200; i++)); do
+                [ "$(grep -c -e "$2" "$1")" -ge "$3" ] && return 0
+                sleep 0.05
+        done
+        return 1
+}
+kill -HUP "$pid"
+wait_for_count "$T/d.err" "Loaded $CONF" 1
+kill -HUP "$pid"
+wait_for_count "$T/d.err" "Loaded $CONF" 2 || diag "the second reload was not logged"
 is "missed reminders of one session collapse into one" "$(grep -c '^late:' "$T/d.out")" 1
 like "the late reminder says the real time left" "$(grep '^late:' "$T/d.out")" "^late: Late session in 3[01] minutes"
 check_log "the log says it went out late, standing for two" "2 missed reminders for late .* go out as one"

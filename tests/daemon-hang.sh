@@ -118,10 +118,12 @@ wait "$pid"
 rc=$?
 ms=$((($(date +%s%N) - t0) / 1000000))
 pid=
-if [ "$rc" = 0 ] && [ "$ms" -lt 100 ]; then
-        ok "SIGTERM exits 0 within 100 ms while a send hangs ($ms ms)"
+# The hanging send would hold it 25 s (GDBus's default timeout): 5 s is "at once" with
+# room for ASan on a loaded machine; the time itself is shown, not judged.
+if [ "$rc" = 0 ] && [ "$ms" -lt 5000 ]; then
+        ok "SIGTERM exits 0 at once while a send hangs ($ms ms)"
 else
-        not_ok "SIGTERM exits 0 within 100 ms while a send hangs" "status $rc after $ms ms"
+        not_ok "SIGTERM exits 0 at once while a send hangs" "status $rc after $ms ms"
 fi
 if grep -q '^soon' "$XDG_STATE_HOME/nudge/sent" 2>/dev/null; then
         not_ok "a send that never completed is not recorded"

@@ -67,12 +67,15 @@ unlike() {
         fi
 }
 
-# run CMD...: sets $out, $err (texts) and $rc. Never waits more than 20 s.
+# run CMD...: sets $out, $err (texts) and $rc. Never waits more than 20 s. Every run's
+# stdout and stderr are also kept, in order, in $T/.all (a test can check that something
+# never reached any command's output).
 run() {
         timeout 20 "$@" >"$T/.out" 2>"$T/.err" </dev/null
         rc=$?
         out=$(cat "$T/.out")
         err=$(cat "$T/.err")
+        cat "$T/.out" "$T/.err" >>"$T/.all"
 }
 
 # status NAME WANT: checks $rc from the last run.

@@ -9,7 +9,7 @@ set -uo pipefail
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib/desktop.sh"
 . "$top_srcdir/tests/lib/daemon.sh"
 
-tap_plan 9
+tap_plan 8
 desktop_start
 desktop_setenv TZ=UTC
 # Test-only: Snooze waits 3 s instead of 10 minutes (see notifier.h).
@@ -53,7 +53,10 @@ remind = 1d, 1h
 "
 systemctl --user start "$DAEMON_UNIT" || desktop_bail "nudged did not start: $(daemon_log | tail -n 5)"
 daemon_sleep_until "$M"
-if notify_log_wait '"summary": "Therapy with Dr. Rivera' 20; then
+# The day-before reminder, missed, goes out late at the start (its deliver-until is the
+# session's start): the one at M is the second. Waiting for the first match raced it.
+two_shown() { [ "$(notify_log_count)" -ge 2 ]; }
+if wait_for 20 two_shown; then
         body=$(notify_log_get -1 body)
         if [ "$(notify_log_get -1 summary)" = "Therapy with Dr. Rivera in 1 hour" ] &&
                 [ -n "$body" ] && [ "${#body}" -le 60 ]; then
@@ -94,8 +97,6 @@ else
         tap_not_ok "outside nudged's sandbox: the person's user namespace, a writable home"
 fi
 
-echo "- my own words" >>"$notes"
-
 # Snooze: the reminder comes back after the (test) snooze, with the real time left.
 n_before=$(daemon_sent_count 'Therapy with Dr. Rivera')
 echo '^#Snooze' >"$DESKTOP_DIR/dmenu-choice"
@@ -125,8 +126,5 @@ if wait_for 10 grep -q "^alive $notes" "$DESKTOP_DIR/opened.log"; then
 else
         tap_not_ok "the application opened from nudged lives on after nudged stops" "$(cat "$DESKTOP_DIR/opened.log")"
 fi
-if daemon_log | grep -q "my own words"; then
-        tap_not_ok "notes content never reaches nudged's log"
-else
-        tap_ok "notes content never reaches nudged's log"
-fi
+# (That the contents of notes reach no log, no notification, no status: daemon-privacy.sh,
+# with a secret written before the reminder.)

@@ -60,6 +60,105 @@ daemon_main_pid() {
         systemctl --user show -p MainPID --value "$DAEMON_UNIT"
 }
 
+# daemon_pid: sets DAEMON_PID to the running nudged's PID, checked: a unit that failed
+# has MainPID=0, and a test that signalled or inspected "0" would hit its own process
+# group. Bails out when the unit has no live main process in its own cgroup. (Call it
+# as a command, not in $(…): a bail-out there would end only the subshell.)
+daemon_pid() {
+        local pid
+        pid=$(daemon_main_pid)
+        if [ -z "$pid" ] || [ "$pid" -le 1 ] 2>/dev/null ||
+                ! grep -q "/$DAEMON_UNIT\$" "/proc/$pid/cgroup" 2>/dev/null; then
+                desktop_bail "nudged is not running (MainPID=${pid:-none}): $(daemon_log | tail -n 5)"
+        fi
+        DAEMON_PID=$pid
+}
+
+# daemon_term: SIGTERM to the unit's main process, through the manager (which never
+# signals anything but the unit's own processes). Sets daemon_term_ms: how long until
+# the unit was no longer active.
+daemon_term() {
+        local t0
+        t0=$(date +%s%N)
+        systemctl --user kill --kill-who=main -s TERM "$DAEMON_UNIT"
+        wait_for 20 sh -c "[ \"\$(systemctl --user is-active $DAEMON_UNIT)\" != active ] && [ \"\$(systemctl --user is-active $DAEMON_UNIT)\" != deactivating ]"
+        daemon_term_ms=$((($(date +%s%N) - t0) / 1000000))
+}
+
+# daemon_fresh_start: stop nudged, forget its record (so the reminders due now go out
+# again), start it.
+daemon_fresh_start() {
+        systemctl --user stop "$DAEMON_UNIT"
+        rm -f "$XDG_STATE_HOME/nudge/sent"
+        systemctl --user start "$DAEMON_UNIT" || desktop_bail "nudged did not start: $(daemon_log | tail -n 5)"
+}
+
+# daemon_opener [SECONDS=2]: make a recorder the person's default application for
+# Markdown and plain text (an .desktop file of its own and mimeapps.list). It appends
+# "opened PATH home=writable|read-only userns=… CGROUP" to $DESKTOP_DIR/opened.log, lives
+# SECONDS like an editor would, then appends "alive PATH".
+daemon_opener() {
+        local opener=$DESKTOP_DIR/opener
+        cat >"$opener" <<-EOF
+	#!/bin/sh
+	if echo probe >'$HOME/opener-probe' 2>/dev/null; then home=writable; else home=read-only; fi
+	printf 'opened %s home=%s userns=%s %s\n' "\$1" "\$home" "\$(readlink /proc/self/ns/user)" "\$(tail -n 1 /proc/self/cgroup)" >>'$DESKTOP_DIR/opened.log'
+	sleep ${1:-2}
+	printf 'alive %s\n' "\$1" >>'$DESKTOP_DIR/opened.log'
+	EOF
+        chmod +x "$opener"
+        mkdir -p "$XDG_DATA_HOME/applications"
+        cat >"$XDG_DATA_HOME/applications/nudge-test-opener.desktop" <<-EOF
+	[Desktop Entry]
+	Type=Application
+	Name=Test opener
+	Exec=$opener %f
+	MimeType=text/markdown;text/plain;
+	EOF
+        printf '%s\n' "[Default Applications]" "text/markdown=nudge-test-opener.desktop" \
+                "text/plain=nudge-test-opener.desktop" >"$XDG_CONFIG_HOME/mimeapps.list"
+        : >>"$DESKTOP_DIR/opened.log"
+}
+
+# daemon_call PATTERN FIELD: FIELD (as notify_call_get prints it) of the last Notify call
+# whose summary matches the extended regex PATTERN; exits 1 when there is none.
+daemon_call() {
+        "$PYTHON" - "$NOTIFY_CALLS" "$1" "$2" <<-'PY'
+	import json, re, sys
+	last = None
+	for line in open(sys.argv[1], encoding="utf-8"):
+	    try:
+	        rec = json.loads(line)
+	    except ValueError:
+	        continue
+	    if rec.get("event") == "notify" and re.search(sys.argv[2], rec.get("summary", "")):
+	        last = rec
+	if last is None:
+	    sys.exit(1)
+	val = last
+	for part in sys.argv[3].split(".") if sys.argv[3] else []:
+	    val = val[int(part)] if isinstance(val, list) else val[part]
+	print(val if isinstance(val, str) else json.dumps(val, ensure_ascii=False))
+	PY
+}
+
+# daemon_calls_answered: every Notify call on the bus so far has had its reply (nothing
+# is in flight between nudged and the server).
+daemon_calls_answered() {
+        "$PYTHON" - "$NOTIFY_CALLS" <<-'PY'
+	import json, sys
+	n = r = 0
+	for line in open(sys.argv[1], encoding="utf-8"):
+	    try:
+	        ev = json.loads(line).get("event")
+	    except ValueError:
+	        continue
+	    n += ev == "notify"
+	    r += ev in ("notify-reply", "notify-error")
+	sys.exit(0 if n == r else 1)
+	PY
+}
+
 # daemon_status_wait SUBSTRING [TIMEOUT=5]
 daemon_status_wait() {
         daemon__status_has() {

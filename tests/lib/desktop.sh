@@ -228,6 +228,20 @@ desktop__live_runtime() {
         return 1
 }
 
+# desktop__check_tree: the test homes and binaries live in the build tree; a unit with
+# PrivateTmp= (nudged's, and the sandboxed units the tests start) sees neither /tmp nor
+# /var/tmp of the host, so a build tree there makes every such unit fail with 203/EXEC or
+# a missing home. Say so once, before anything starts, instead of a cascade of failures.
+desktop__check_tree() {
+        local real
+        real=$(realpath -m "$top_builddir")
+        case $real/ in
+        /tmp/* | /var/tmp/*)
+                desktop_bail "the build tree $real is under /tmp or /var/tmp, which the sandboxed units (PrivateTmp=yes) cannot see: build in a folder elsewhere (e.g. mkdir ~/build && cd ~/build && $top_srcdir/configure && make check)"
+                ;;
+        esac
+}
+
 desktop__lock() {
         local lock=${NUDGE_TEST_LOCK:-/run/lock/nudge-desktop-test.lock}
         if ! : 2>/dev/null >>"$lock"; then
@@ -263,6 +277,7 @@ desktop_start() {
         rt=/run/user/$uid
 
         desktop__require /usr/lib/systemd/systemd systemctl systemd-run busctl setsid flock timeout
+        desktop__check_tree
         mkdir -p "$top_builddir/tests/tmp"
         desktop__lock
         trap desktop__cleanup EXIT
