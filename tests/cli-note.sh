@@ -108,7 +108,7 @@ run "$NUDGE" note --help
 status "note --help exits 0" 0
 like "note --help explains the options" "$(printf '%s\n' "$out" | tr '\n' ' ')" \
         "--config.*--session.*--question.*--edit.*--path"
-like "note --help says where a line goes" "$out" "Thoughts"
+like "note --help says where a line goes" "$out" "[Tt]houghts of the next session"
 
 # No shell: a notes folder whose name a shell would act on is used exactly as written.
 odd="$HOME/-odd; \$(touch pwned1) \`touch pwned2\` & two  spaces"

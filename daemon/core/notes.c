@@ -344,7 +344,7 @@ char *notes_dated_line(int64_t now, Tz *tz, const char *text)
 
 /* A notes file is the person's own text: read back only to add a line to it, never logged. */
 static const FileRules notes_rules = {
-        .what = "note",
+        .what = N_("notes file"),
         .max_size = NOTES_MAX_SIZE,
         /* A NUL would cut the text short in notes_insert(), and the rewrite would lose the
          * rest. Other bytes, valid UTF-8 or not, are the person's and are kept as they are. */
@@ -357,6 +357,24 @@ int notes_read(const char *path, char **text)
         return fileio_read(path, &notes_rules, text, &len, NULL);
 }
 
+int notes_check_private(const char *path, char **why)
+{
+        g_autofree char *dir = g_path_get_dirname(path);
+        struct stat st;
+        /* stat, not lstat: a folder that is a link is judged by where it leads, so a link
+         * to a place of another user's is refused. */
+        if (stat(dir, &st) < 0)
+                return -errno;
+        int r = fileio_check_trusted(&st, dir, N_("notes folder"), why);
+        if (r < 0)
+                return r;
+        if (lstat(path, &st) < 0)
+                return errno == ENOENT ? 0 : -errno;
+        if (S_ISLNK(st.st_mode))
+                return -ELOOP;
+        return fileio_check_trusted(&st, path, N_("notes file"), why);
+}
+
 int notes_create(const char *path, const char *text)
 {
         g_autofree char *dir = g_path_get_dirname(path);
@@ -365,10 +383,9 @@ int notes_create(const char *path, const char *text)
         int r = fileio_mkdir_private(dir, NOTES_DIR_MODE);
         if (r < 0)
                 return r;
-        /* Notes are private: not in a folder that someone else owns or can write into. */
-        if (stat(dir, &st) < 0)
-                return -errno;
-        r = fileio_check_trusted(&st, dir, "notes folder", NULL);
+        /* Notes are private: not in a folder that someone else owns or can write into, and
+         * not a file of someone else's. */
+        r = notes_check_private(path, NULL);
         if (r < 0)
                 return r;
 
@@ -377,15 +394,16 @@ int notes_create(const char *path, const char *text)
         if (fd < 0) {
                 if (errno != EEXIST)
                         return -errno;
-                /* Existing: never touched here. But only a regular file counts as the notes
-                 * file; a link planted in its place is not followed by anything of ours. */
+                /* Existing: never touched here. But only a regular file of the person's own
+                 * counts as the notes file; a link planted in its place is not followed by
+                 * anything of ours. */
                 if (lstat(path, &st) < 0)
                         return -errno;
                 if (S_ISLNK(st.st_mode))
                         return -ELOOP;
                 if (!S_ISREG(st.st_mode))
                         return -EINVAL;
-                return 0;
+                return fileio_check_trusted(&st, path, N_("notes file"), NULL);
         }
         /* The umask may only take bits away; set exactly 0600 whatever it is. */
         r = fchmod(fd, NOTES_FILE_MODE) < 0 ? -errno : fileio_write_all(fd, text, strlen(text));

@@ -69,6 +69,10 @@ int notes_read(const char *path, char **text);
  * missing, the file 0600, with O_EXCL (never overwritten, even in a race) and O_NOFOLLOW.
  * Returns 1 when created, 0 when it already existed, or -errno. */
 int notes_create(const char *path, const char *text);
+/* Whether the notes folder of `path` (followed if it is a link) and the notes file, if it
+ * exists, belong to the person and others cannot change them: 0, or -EPERM with the reason
+ * and its fix in *why (may be NULL; newly allocated), or -ELOOP for a link at `path`. */
+int notes_check_private(const char *path, char **why);
 /* Changes the notes at `path` by `edit` (the whole text in, the new text out, NULL for no
  * change), creating it from `template_text` first if missing. Writers are serialised by
  * a lock file in the folder; the text is re-read under the lock, the new one written to a

@@ -9,6 +9,7 @@
 
 #include "i18n.h"
 #include "log.h"
+#include "notes.h"
 #include "notifier.h"
 #include "opener.h"
 
@@ -140,6 +141,11 @@ static void on_action(NotifyNotification *nn, char *action, gpointer userdata)
                             "let it write there: systemctl --user edit nudged, then add "
                             "[Service] ReadWritePaths=%s",
                             sh->notes_path, g_strerror(-r), dir);
+        } else if (r == -EPERM || r == -ELOOP) {
+                g_autofree char *why = NULL;
+                notes_check_private(sh->notes_path, &why);
+                log_warning("Not opening the notes file %s: %s", sh->notes_path,
+                            why ? why : g_strerror(-r));
         } else if (r < 0) {
                 log_warning("Cannot create the notes file %s: %s", sh->notes_path,
                             g_strerror(-r));

@@ -85,6 +85,8 @@ static void on_bus(GObject *source, GAsyncResult *res, gpointer userdata)
         if (gio) {
                 g_variant_builder_add(&argv, "s", gio);
                 g_variant_builder_add(&argv, "s", "open");
+                /* The path is never an option, even when a notes folder starts with '-'. */
+                g_variant_builder_add(&argv, "s", "--");
         } else {
                 g_variant_builder_add(&argv, "s", xdg_open);
         }
