@@ -25,6 +25,11 @@ typedef struct {
         int refs; /* the owner's, plus one per send in flight: touched on the main thread only */
         bool freed;
         GHashTable *shown; /* Shown* -> itself: notifications whose actions may still come */
+        /* Ids of notifications gone from the screen (closed, or acted on: servers close a
+         * notification after an action). A later notice must not name one as replaces_id:
+         * the server's close for the old one would then reach the new one, which gets the
+         * same id, and its buttons would stop working. */
+        GHashTable *gone;
         guint watch;       /* the server's bus name, watched (never activated) */
 } LibnotifyNotifier;
 
@@ -84,6 +89,7 @@ static void ln_unref(LibnotifyNotifier *n)
         if (!n || --n->refs > 0)
                 return;
         g_hash_table_destroy(n->shown);
+        g_hash_table_destroy(n->gone);
         g_free(n);
 }
 
@@ -126,6 +132,8 @@ static void on_action(NotifyNotification *nn, char *action, gpointer userdata)
 
         if (n->freed)
                 return;
+        if (sh->id)
+                g_hash_table_add(n->gone, GUINT_TO_POINTER(sh->id));
         if (g_str_equal(action, "snooze")) {
                 if (n->base.events.snooze)
                         n->base.events.snooze(n->base.events.userdata, sh->series_id,
@@ -164,6 +172,8 @@ static gboolean forget_shown(gpointer userdata)
 static void on_closed(NotifyNotification *nn, gpointer userdata)
 {
         Shown *sh = userdata;
+        if (sh->id)
+                g_hash_table_add(sh->notifier->gone, GUINT_TO_POINTER(sh->id));
         /* The server may close a notification before the result of showing it reaches us:
          * then on_shown forgets it. */
         if (!g_hash_table_steal(sh->notifier->shown, sh)) {
@@ -337,6 +347,8 @@ static void on_shown(GObject *source, GAsyncResult *res, gpointer userdata)
                 Shown *old = ok ? find_shown(n, sh->replaces_id) : NULL;
                 if (old)
                         g_hash_table_remove(n->shown, old);
+                if (ok)
+                        g_hash_table_remove(n->gone, GUINT_TO_POINTER(sh->id)); /* on screen */
                 if (ok && !sh->closed_early)
                         g_hash_table_add(n->shown, sh);
                 else
@@ -358,14 +370,16 @@ static void ln_send(Notifier *base, const Notice *notice, uint64_t ticket)
         sh->notes_path = g_strdup(notice->notes_path);
         sh->title = g_strdup(notice->title);
         sh->session_start = notice->session_start;
-        sh->replaces_id = notice->replaces_id;
+        sh->replaces_id = g_hash_table_contains(n->gone, GUINT_TO_POINTER(notice->replaces_id))
+                                  ? 0
+                                  : notice->replaces_id;
         sh->offer_snooze = notice->offer_snooze && n->base.events.snooze != NULL;
         sh->checkin = notice->checkin;
 
         SendJob *job = g_new0(SendJob, 1);
         job->sh = sh;
         job->ticket = ticket;
-        Shown *old = find_shown(n, notice->replaces_id);
+        Shown *old = find_shown(n, sh->replaces_id);
         if (old && old->nn)
                 job->old = g_object_ref(old->nn);
         ln_ref(n);
@@ -433,6 +447,7 @@ Notifier *notifier_new_libnotify(const NotifierEvents *events)
         n->refs = 1;
         n->shown = g_hash_table_new_full(g_direct_hash, g_direct_equal, (GDestroyNotify)shown_free,
                                          NULL);
+        n->gone = g_hash_table_new(g_direct_hash, g_direct_equal);
         /* notify_init only records the name: it does not talk to the bus, so it cannot
          * block or fail for want of a server. */
         if (!notify_is_initted())

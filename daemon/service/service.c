@@ -302,7 +302,10 @@ static bool reload(Service *s, char **message)
                 s->file_state = FILE_MISSING;
                 g_clear_pointer(&s->problem, g_free);
                 g_clear_pointer(&s->broken, g_free);
-                log_notice("%s does not exist: no sessions scheduled", s->config_path);
+                if (s->loop)
+                        log_notice("%s does not exist: no sessions scheduled", s->config_path);
+                else
+                        log_notice("%s does not exist yet: waiting for it", s->config_path);
         } else {
                 ok = false;
                 broken(s, errors, g_steal_pointer(&text), len);
