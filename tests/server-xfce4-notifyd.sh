@@ -5,4 +5,4 @@ set -uo pipefail
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib/desktop.sh"
 . "$top_srcdir/tests/lib/daemon.sh"
 . "$top_srcdir/tests/lib/servers.sh"
-servers_x11_run xfce4-notifyd
+servers_run xfce4-notifyd

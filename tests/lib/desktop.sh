@@ -38,6 +38,8 @@
 #   NUDGE_TEST_LOCK=FILE        the lock file (default /run/lock/nudge-desktop-test.lock,
 #                               or tests/tmp/desktop.lock where /run/lock is not writable).
 #   DESKTOP_DUNSTRC_EXTRA       text appended to the generated dunstrc.
+#   DESKTOP_TMPDIR              where the test directories go (default tests/tmp in the
+#                               build tree; tests/server-mako.sh's test user's own).
 
 desktop__libdir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 : "${top_srcdir:=$(cd "$desktop__libdir/../.." && pwd)}"
@@ -263,7 +265,7 @@ desktop_start() {
         rt=/run/user/$uid
 
         desktop__require /usr/lib/systemd/systemd systemctl systemd-run busctl setsid flock timeout
-        mkdir -p "$top_builddir/tests/tmp"
+        mkdir -p "${DESKTOP_TMPDIR:-$top_builddir/tests/tmp}"
         desktop__lock
         trap desktop__cleanup EXIT
         trap 'exit 130' INT
@@ -297,7 +299,7 @@ desktop_start() {
         chmod 0700 "$rt"
         desktop__runtime=$rt
 
-        DESKTOP_DIR=$(mktemp -d "$top_builddir/tests/tmp/$name.XXXX")
+        DESKTOP_DIR=$(mktemp -d "${DESKTOP_TMPDIR:-$top_builddir/tests/tmp}/$name.XXXX")
         export DESKTOP_DIR
         export HOME=$DESKTOP_DIR/home
         export XDG_CONFIG_HOME=$HOME/.config

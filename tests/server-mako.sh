@@ -1,0 +1,75 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# End-to-end on mako, on a headless sway: see tests/lib/servers.sh.
+#
+# sway refuses to run as root, and a session bus admits only its own user: the whole
+# desktop (private manager, its bus, nudged, sway, mako) runs as an unprivileged test
+# user, $NUDGE_TEST_USER (default nudge-test), with its own XDG_RUNTIME_DIR
+# (/run/user/UID, 0700, its own). Started as root, this script prepares what needs root
+# (the user, the runtime folder, the markers, a test folder it owns, the machine-wide
+# desktop lock) and runs itself again as that user. The user is created
+# (useradd --system --create-home) only with CI=true; elsewhere the test runs only when
+# the user exists already, and skips otherwise (as when not root or a tool is missing).
+set -uo pipefail
+. "${top_srcdir:-$(dirname "$0")/..}/tests/lib/desktop.sh"
+. "$top_srcdir/tests/lib/daemon.sh"
+. "$top_srcdir/tests/lib/servers.sh"
+user=${NUDGE_TEST_USER:-nudge-test}
+
+if [ -z "${SERVERS_AS_USER:-}" ]; then
+        tap_plan 13
+        [ "$(id -u)" = 0 ] || desktop_skip "needs root, to run the desktop as $user"
+        for t in sway mako makoctl grim runuser convert; do
+                command -v "$t" >/dev/null || desktop_skip "$t is missing (run .ci/install-deps test)"
+        done
+        if ! id "$user" >/dev/null 2>&1; then
+                [ "${CI:-}" = true ] || desktop_skip "no user $user (CI=true creates it; or useradd --system --create-home $user)"
+                useradd --system --create-home "$user" || desktop_bail "cannot create $user"
+        fi
+        uid=$(id -u "$user")
+        created=()
+        for m in /run/systemd/system /run/systemd/unit-root; do
+                [ -d "$m" ] && continue
+                [ "${CI:-}" = true ] || [ "${NUDGE_TEST_ALLOW_MARKERS:-}" = 1 ] ||
+                        desktop_skip "$m is missing (PID 1 is not systemd); NUDGE_TEST_ALLOW_MARKERS=1 lets the test create it"
+                mkdir "$m" && created+=("$m")
+        done
+        rt=/run/user/$uid
+        mkdir -p "$rt" && chown "$user:" "$rt" && chmod 0700 "$rt"
+        tmp=$top_builddir/tests/tmp/as-$user
+        mkdir -p "$tmp" && chown "$user:" "$tmp" && chmod 0700 "$tmp"
+        # The machine-wide lock, held here while the test user's desktop runs.
+        desktop__lock
+        out=0
+        runuser -u "$user" -- env -i PATH="$PATH" LANG="${LANG:-C.UTF-8}" CI="${CI:-}" \
+                top_srcdir="$top_srcdir" top_builddir="$top_builddir" SERVERS_AS_USER=1 \
+                DESKTOP_TMPDIR="$tmp" NUDGE_TEST_LOCK="$tmp/desktop.lock" \
+                NUDGE_TEST_KEEP="${NUDGE_TEST_KEEP:-}" SERVERS_SHOT="$tmp/reminder-mako.png" \
+                bash "$0" || out=$?
+        mkdir -p "$top_builddir/tests/artifacts"
+        [ -f "$tmp/reminder-mako.png" ] && cp "$tmp/reminder-mako.png" "$top_builddir/tests/artifacts/"
+        for m in "${created[@]}"; do rmdir "$m" 2>/dev/null; done
+        find "$rt" -mindepth 1 -maxdepth 1 -exec rm -rf {} + 2>/dev/null
+        exit "$out"
+fi
+
+# ---- as the test user (the plan is printed already) ----
+tap__planned=13
+desktop_start
+desktop_setenv TZ=UTC
+desktop_setenv NUDGE_TEST_SNOOZE_SECONDS=3
+ln -sf /dev/null "$XDG_CONFIG_HOME/systemd/user/mako.service"
+systemctl --user daemon-reload
+desktop_start_monitor
+printf 'output HEADLESS-1 resolution 1280x800\n' >"$DESKTOP_DIR/sway.conf"
+WLR_BACKENDS=headless WLR_RENDERER=pixman WLR_LIBINPUT_NO_DEVICES=1 \
+        desktop__spawn sway sway -c "$DESKTOP_DIR/sway.conf"
+wayland() { ls "$XDG_RUNTIME_DIR" | grep -m1 '^wayland-[0-9]*$'; }
+wait_for 15 wayland || desktop_bail "sway did not start: $(tail -n 5 "$DESKTOP_DIR/sway.log")"
+desktop_setenv WAYLAND_DISPLAY="$(wayland)"
+desktop__spawn mako mako
+DESKTOP_SERVER_PID=$desktop__pid
+desktop__server_pids+=("$desktop__pid")
+wait_for 10 desktop__owner_is "$DESKTOP_SERVER_PID" ||
+        desktop_bail "mako did not take org.freedesktop.Notifications: $(tail -n 5 "$DESKTOP_DIR/mako.log")"
+servers_run mako
