@@ -17,7 +17,7 @@ set -uo pipefail
 user=${NUDGE_TEST_USER:-nudge-test}
 
 if [ -z "${SERVERS_AS_USER:-}" ]; then
-        tap_plan 13
+        tap_plan 12
         [ "$(id -u)" = 0 ] || desktop_skip "needs root, to run the desktop as $user"
         for t in sway mako makoctl grim runuser convert; do
                 command -v "$t" >/dev/null || desktop_skip "$t is missing (run .ci/install-deps test)"
@@ -27,6 +27,8 @@ if [ -z "${SERVERS_AS_USER:-}" ]; then
                 useradd --system --create-home "$user" || desktop_bail "cannot create $user"
         fi
         uid=$(id -u "$user")
+        # The machine-wide lock, held here while the test user's desktop runs.
+        desktop__lock
         created=()
         for m in /run/systemd/system /run/systemd/unit-root; do
                 [ -d "$m" ] && continue
@@ -38,8 +40,22 @@ if [ -z "${SERVERS_AS_USER:-}" ]; then
         mkdir -p "$rt" && chown "$user:" "$rt" && chmod 0700 "$rt"
         tmp=$top_builddir/tests/tmp/as-$user
         mkdir -p "$tmp" && chown "$user:" "$tmp" && chmod 0700 "$tmp"
-        # The machine-wide lock, held here while the test user's desktop runs.
-        desktop__lock
+        # A user manager needs a cgroup of its own to put its units in (a logind
+        # login's user@.service would delegate one): one per hierarchy systemd uses,
+        # owned by the test user, with this script in it, given back afterwards.
+        cgroups=() back=() own=$(cat /proc/self/cgroup)
+        while IFS=: read -r _ ctl path; do
+                case $ctl in
+                "") base=/sys/fs/cgroup/unified; [ -d "$base" ] || base=/sys/fs/cgroup ;;
+                name=systemd) base=/sys/fs/cgroup/systemd ;;
+                *) continue ;;
+                esac
+                [ -w "$base" ] || continue
+                cg=$base/nudge-test-desktop
+                mkdir -p "$cg" && chown -R "$user:" "$cg" && echo $$ >"$cg/cgroup.procs" ||
+                        desktop_bail "cannot give $user the cgroup $cg"
+                cgroups+=("$cg") back+=("$base$path")
+        done <<<"$own"
         out=0
         runuser -u "$user" -- env -i PATH="$PATH" LANG="${LANG:-C.UTF-8}" CI="${CI:-}" \
                 top_srcdir="$top_srcdir" top_builddir="$top_builddir" SERVERS_AS_USER=1 \
@@ -48,13 +64,21 @@ if [ -z "${SERVERS_AS_USER:-}" ]; then
                 bash "$0" || out=$?
         mkdir -p "$top_builddir/tests/artifacts"
         [ -f "$tmp/reminder-mako.png" ] && cp "$tmp/reminder-mako.png" "$top_builddir/tests/artifacts/"
+        for i in "${!cgroups[@]}"; do
+                echo $$ >"${back[i]}/cgroup.procs"
+                pids=$(find "${cgroups[i]}" -name cgroup.procs -exec cat {} + 2>/dev/null)
+                # shellcheck disable=SC2086
+                [ -n "$pids" ] && kill -KILL $pids 2>/dev/null && sleep 0.5
+                find "${cgroups[i]}" -depth -mindepth 1 -type d -exec rmdir {} + 2>/dev/null
+                rmdir "${cgroups[i]}" 2>/dev/null
+        done
         for m in "${created[@]}"; do rmdir "$m" 2>/dev/null; done
         find "$rt" -mindepth 1 -maxdepth 1 -exec rm -rf {} + 2>/dev/null
         exit "$out"
 fi
 
 # ---- as the test user (the plan is printed already) ----
-tap__planned=13
+tap__planned=12
 desktop_start
 desktop_setenv TZ=UTC
 desktop_setenv NUDGE_TEST_SNOOZE_SECONDS=3
@@ -67,6 +91,7 @@ WLR_BACKENDS=headless WLR_RENDERER=pixman WLR_LIBINPUT_NO_DEVICES=1 \
 wayland() { ls "$XDG_RUNTIME_DIR" | grep -m1 '^wayland-[0-9]*$'; }
 wait_for 15 wayland || desktop_bail "sway did not start: $(tail -n 5 "$DESKTOP_DIR/sway.log")"
 desktop_setenv WAYLAND_DISPLAY="$(wayland)"
+servers_icon
 desktop__spawn mako mako
 DESKTOP_SERVER_PID=$desktop__pid
 desktop__server_pids+=("$desktop__pid")
