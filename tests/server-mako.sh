@@ -10,6 +10,7 @@
 # desktop lock) and runs itself again as that user. The user is created
 # (useradd --system --create-home) only with CI=true; elsewhere the test runs only when
 # the user exists already, and skips otherwise (as when not root or a tool is missing).
+# NUDGE_TEST_STAGE=1 runs the copy (see below) even where the user can reach the tree.
 set -uo pipefail
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib/desktop.sh"
 . "$top_srcdir/tests/lib/daemon.sh"
@@ -38,7 +39,23 @@ if [ -z "${SERVERS_AS_USER:-}" ]; then
         done
         rt=/run/user/$uid
         mkdir -p "$rt" && chown "$user:" "$rt" && chmod 0700 "$rt"
+        # The test user runs this tree's files: where it cannot reach them (a tree under
+        # /root), a copy of what the test needs goes to its home.
+        src=$top_srcdir build=$top_builddir script=$0
         tmp=$top_builddir/tests/tmp/as-$user
+        if [ "${NUDGE_TEST_STAGE:-}" = 1 ] ||
+                ! runuser -u "$user" -- test -r "$src/tests/lib/servers.sh" -a -r "$script" \
+                -a -x "$build/nudged" -a -r "$build/units/nudged.service" 2>/dev/null; then
+                stage=$(getent passwd "$user" | cut -d: -f6)/nudge-test-tree
+                rm -rf "$stage" && mkdir -p "$stage/tests/tmp" "$stage/units" "$stage/man" &&
+                        cp -r "$top_srcdir/tests/lib" "$stage/tests/" && cp "$0" "$stage/tests/" &&
+                        cp -r "$top_srcdir/conf" "$stage/" && cp "$top_srcdir"/man/*.[15] "$stage/man/" &&
+                        cp "$top_builddir/units/nudged.service" "$stage/units/" &&
+                        cp "$top_builddir/nudged" "$stage/" && chown -R "$user:" "$stage" ||
+                        desktop_bail "cannot copy the test's files for $user to $stage"
+                tap_diag "$user cannot reach this tree: running a copy in $stage"
+                src=$stage build=$stage script=$stage/tests/$(basename "$0") tmp=$stage/tests/tmp
+        fi
         mkdir -p "$tmp" && chown "$user:" "$tmp" && chmod 0700 "$tmp"
         # A user manager needs a cgroup of its own to put its units in (a logind
         # login's user@.service would delegate one): one per hierarchy systemd uses,
@@ -58,10 +75,10 @@ if [ -z "${SERVERS_AS_USER:-}" ]; then
         done <<<"$own"
         out=0
         runuser -u "$user" -- env -i PATH="$PATH" LANG="${LANG:-C.UTF-8}" CI="${CI:-}" \
-                top_srcdir="$top_srcdir" top_builddir="$top_builddir" SERVERS_AS_USER=1 \
+                top_srcdir="$src" top_builddir="$build" SERVERS_AS_USER=1 \
                 DESKTOP_TMPDIR="$tmp" NUDGE_TEST_LOCK="$tmp/desktop.lock" \
                 NUDGE_TEST_KEEP="${NUDGE_TEST_KEEP:-}" SERVERS_SHOT="$tmp/reminder-mako.png" \
-                bash "$0" || out=$?
+                bash "$script" || out=$?
         mkdir -p "$top_builddir/tests/artifacts"
         [ -f "$tmp/reminder-mako.png" ] && cp "$tmp/reminder-mako.png" "$top_builddir/tests/artifacts/"
         for i in "${!cgroups[@]}"; do

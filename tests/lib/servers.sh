@@ -103,6 +103,8 @@ servers_run() {
                 desktop_start_server "$name"
         fi
         daemon_install_unit
+        tap_diag "finding: $name's capabilities: $(busctl --user call org.freedesktop.Notifications \
+                /org/freedesktop/Notifications org.freedesktop.Notifications GetCapabilities 2>&1)"
 
         local opener=$DESKTOP_DIR/opener
         cat >"$opener" <<-EOF
