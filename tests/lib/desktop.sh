@@ -38,6 +38,8 @@
 #   NUDGE_TEST_LOCK=FILE        the lock file (default /run/lock/nudge-desktop-test.lock,
 #                               or tests/tmp/desktop.lock where /run/lock is not writable).
 #   DESKTOP_DUNSTRC_EXTRA       text appended to the generated dunstrc.
+#   DESKTOP_TMPDIR              where the test directories go (default tests/tmp in the
+#                               build tree; tests/server-mako.sh's test user's own).
 
 desktop__libdir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 : "${top_srcdir:=$(cd "$desktop__libdir/../.." && pwd)}"
@@ -278,7 +280,7 @@ desktop_start() {
 
         desktop__require /usr/lib/systemd/systemd systemctl systemd-run busctl setsid flock timeout
         desktop__check_tree
-        mkdir -p "$top_builddir/tests/tmp"
+        mkdir -p "${DESKTOP_TMPDIR:-$top_builddir/tests/tmp}"
         desktop__lock
         trap desktop__cleanup EXIT
         trap 'exit 130' INT
@@ -312,7 +314,7 @@ desktop_start() {
         chmod 0700 "$rt"
         desktop__runtime=$rt
 
-        DESKTOP_DIR=$(mktemp -d "$top_builddir/tests/tmp/$name.XXXX")
+        DESKTOP_DIR=$(mktemp -d "${DESKTOP_TMPDIR:-$top_builddir/tests/tmp}/$name.XXXX")
         export DESKTOP_DIR
         export HOME=$DESKTOP_DIR/home
         export XDG_CONFIG_HOME=$HOME/.config
@@ -325,6 +327,10 @@ desktop_start() {
         mkdir -p "$XDG_CONFIG_HOME/systemd/user" "$XDG_STATE_HOME" "$XDG_DATA_HOME" "$XDG_CACHE_HOME"
         chmod 0700 "$HOME"
         ln -s /dev/null "$XDG_CONFIG_HOME/systemd/user/dunst.service"
+        # xfce4-notifyd's activation goes through its user unit too (installed for
+        # tests/server-*.sh): masked, so that no call finds it while dunst is away.
+        # (mako's activation file runs /usr/bin/mako itself, which fails without Wayland.)
+        ln -s /dev/null "$XDG_CONFIG_HOME/systemd/user/xfce4-notifyd.service"
         # No journald runs here: give units the manager's own output (manager.log),
         # so that what a daemon logs can be read by the test.
         cat >"$XDG_CONFIG_HOME/systemd/user.conf" <<-EOF
@@ -515,6 +521,47 @@ desktop_start_notifications() {
         desktop__server_pids+=("$desktop__pid")
         wait_for 10 desktop__owner_is "$DESKTOP_SERVER_PID" ||
                 desktop_bail "dunst did not take org.freedesktop.Notifications: $(tail -n 5 "$DESKTOP_DIR/dunst.log")"
+        export DESKTOP_SERVER_PID
+}
+
+# desktop_start_server NAME: like desktop_start_notifications, another real server on
+# Xvfb instead of dunst: xfce4-notifyd or notification-daemon. Their D-Bus activation
+# (and dunst's, mako's) goes through systemd user units, masked here, so nothing but the
+# server started here can take org.freedesktop.Notifications. Returns once it owns the
+# name (checked by PID); DISPLAY is exported and set in the manager. Sets
+# DESKTOP_SERVER_PID. Starts the monitor ($NOTIFY_CALLS).
+desktop_start_server() {
+        local name=$1 bin u
+        case $name in
+        xfce4-notifyd) bin=/usr/lib/$(gcc -print-multiarch 2>/dev/null || echo x86_64-linux-gnu)/xfce4/notifyd/xfce4-notifyd ;;
+        notification-daemon) bin=/usr/lib/notification-daemon/notification-daemon ;;
+        *) desktop_bail "desktop_start_server: unknown server $name" ;;
+        esac
+        [ -x "$bin" ] || bin=$(command -v "$name" 2>/dev/null) ||
+                desktop_skip "$name is missing (run .ci/install-deps test)"
+        desktop__require Xvfb
+        for u in dunst.service xfce4-notifyd.service mako.service; do
+                [ -e "$XDG_CONFIG_HOME/systemd/user/$u" ] ||
+                        ln -s /dev/null "$XDG_CONFIG_HOME/systemd/user/$u"
+        done
+        systemctl --user daemon-reload
+        desktop_start_monitor
+        if [ -z "${DESKTOP_DISPLAY:-}" ]; then
+                rm -f "$DESKTOP_DIR/xvfb.display"
+                desktop__spawn xvfb Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp \
+                        3>"$DESKTOP_DIR/xvfb.display"
+                desktop__xvfb_pid=$desktop__pid
+                wait_for 10 grep -q '^[0-9][0-9]*$' "$DESKTOP_DIR/xvfb.display" ||
+                        desktop_bail "Xvfb did not start: $(tail -n 5 "$DESKTOP_DIR/xvfb.log")"
+                DESKTOP_DISPLAY=:$(cat "$DESKTOP_DIR/xvfb.display")
+                export DESKTOP_DISPLAY
+                desktop_setenv DISPLAY="$DESKTOP_DISPLAY"
+        fi
+        DISPLAY=$DESKTOP_DISPLAY desktop__spawn "$name" "$bin"
+        DESKTOP_SERVER_PID=$desktop__pid
+        desktop__server_pids+=("$desktop__pid")
+        wait_for 15 desktop__owner_is "$DESKTOP_SERVER_PID" ||
+                desktop_bail "$name did not take org.freedesktop.Notifications: $(tail -n 5 "$DESKTOP_DIR/$name.log")"
         export DESKTOP_SERVER_PID
 }
 
