@@ -18,8 +18,8 @@
 #include <unistd.h>
 
 #include "bus.h"
-#include "i18n.h"
 #include "lastgood.h"
+#include "problem.h"
 #include "log.h"
 #include "notifier.h"
 #include "outbox.h"
@@ -28,10 +28,6 @@
 #include "status.h"
 #include "watch.h"
 
-/* The ticket of the notice about a broken schedule: the outbox's count from 1 up. */
-#define PROBLEM_TICKET UINT64_MAX
-/* A notice about a broken schedule that no server took is tried again this much later. */
-#define PROBLEM_RETRY_SECONDS 30
 
 struct Service {
         ServiceOptions opts;
@@ -46,10 +42,7 @@ struct Service {
         char *problem; /* FILE_BROKEN: "FILE:LINE: message" of the first problem */
         unsigned problem_line;
         bool had_schedule; /* a schedule read without problems is in force */
-        char *broken;      /* FILE_BROKEN: what the file held (or the problem), to tell once */
-        size_t broken_len;
-        uint32_t problem_id; /* the server's id of the notice about it */
-        guint problem_retry;
+        Problem *problem_notice; /* tells the person about a broken file, once a version */
         Notifier *notifier;
         Outbox *outbox;
         Watch *watch;
@@ -137,13 +130,11 @@ static void replan(Service *s)
         update_status(s, plan);
 }
 
-static void problem_answered(Service *s, const NotifierResult *result);
-
 static void on_sent(void *userdata, uint64_t ticket, const NotifierResult *result)
 {
         Service *s = userdata;
         if (ticket == PROBLEM_TICKET) {
-                problem_answered(s, result);
+                problem_answered(s->problem_notice, result);
                 return;
         }
         outbox_sent(s->outbox, ticket, result, now_seconds());
@@ -177,67 +168,6 @@ static char *first_problem(const char *path, const SchedfileErrors *errors, unsi
         return g_strdup_printf("%s: cannot be read", path);
 }
 
-/* ---- a broken schedule: told once per broken version ------------------------------- */
-
-static gboolean problem_retry(gpointer userdata);
-
-static void tell_problem(Service *s)
-{
-        if (!s->broken || (s->told_path && lastgood_was_told(s->told_path, s->broken,
-                                                              s->broken_len)))
-                return;
-        g_autofree char *file = g_path_get_basename(s->config_path);
-        g_autofree char *body = NULL;
-        /* TRANSLATORS: the notification when the schedule file has a mistake; %1$u is the
-         * line, %2$s the file's name. Keep "nudge check". */
-        if (s->problem_line > 0 && s->had_schedule)
-                body = g_strdup_printf(_("The schedule has a problem at line %1$u of %2$s; reminders "
-                                         "go on from the last good version. \"nudge check\" shows "
-                                         "what is wrong."), s->problem_line, file);
-        else if (s->problem_line > 0)
-                body = g_strdup_printf(_("The schedule has a problem at line %1$u of %2$s; no "
-                                         "reminders until it is fixed. \"nudge check\" shows what "
-                                         "is wrong."), s->problem_line, file);
-        else if (s->had_schedule)
-                body = g_strdup_printf(_("The schedule %s cannot be read; reminders go on from the "
-                                         "last good version. \"nudge check\" shows what is wrong."),
-                                       file);
-        else
-                body = g_strdup_printf(_("The schedule %s cannot be read; no reminders until it is "
-                                         "fixed. \"nudge check\" shows what is wrong."), file);
-        /* No title, no value from the file: it may show on a lock screen. No notes file:
-         * no actions. */
-        Notice notice = {
-                .series_id = "",
-                .summary = _("Your session schedule needs a look"),
-                .body = body,
-                .replaces_id = s->problem_id,
-        };
-        notifier_send(s->notifier, &notice, PROBLEM_TICKET);
-}
-
-static void problem_answered(Service *s, const NotifierResult *result)
-{
-        if (!s->broken)
-                return; /* fixed meanwhile */
-        if (result->ok) {
-                s->problem_id = result->id;
-                if (s->told_path)
-                        lastgood_mark_told(s->told_path, s->broken, s->broken_len);
-                return;
-        }
-        if (!s->problem_retry)
-                s->problem_retry = g_timeout_add_seconds(PROBLEM_RETRY_SECONDS, problem_retry, s);
-}
-
-static gboolean problem_retry(gpointer userdata)
-{
-        Service *s = userdata;
-        s->problem_retry = 0;
-        tell_problem(s);
-        return G_SOURCE_REMOVE;
-}
-
 /* ---- reload ------------------------------------------------------------------------- */
 
 static void loaded(Service *s, Schedule *fresh, const char *text, size_t len)
@@ -246,7 +176,7 @@ static void loaded(Service *s, Schedule *fresh, const char *text, size_t len)
         s->file_state = FILE_OK;
         s->had_schedule = true;
         g_clear_pointer(&s->problem, g_free);
-        g_clear_pointer(&s->broken, g_free);
+        problem_clear(s->problem_notice);
         log_info("Loaded %s: %zu series", s->config_path, fresh->n_series);
         if (s->lastgood_path) {
                 int r = lastgood_save(s->lastgood_path, text, len);
@@ -275,12 +205,11 @@ static void broken(Service *s, const SchedfileErrors *errors, char *text, size_t
                     s->problem,
                     s->had_schedule ? "the last good schedule stays in force"
                                     : "no schedule in force");
-        g_free(s->broken);
         /* What the person is told about once: this version of the file, or, unreadable,
          * this problem. */
-        s->broken = text ? text : g_strdup(s->problem);
-        s->broken_len = text ? len : strlen(s->problem);
-        tell_problem(s);
+        g_autofree char *file = g_path_get_basename(s->config_path);
+        problem_report(s->problem_notice, file, text ? text : g_strdup(s->problem),
+                       text ? len : strlen(s->problem), s->problem_line, s->had_schedule);
 }
 
 /* Parse into a new schedule and swap only on success. Returns true when the file is in
@@ -301,7 +230,7 @@ static bool reload(Service *s, char **message)
                 set_schedule(s, schedule_new());
                 s->file_state = FILE_MISSING;
                 g_clear_pointer(&s->problem, g_free);
-                g_clear_pointer(&s->broken, g_free);
+                problem_clear(s->problem_notice);
                 if (s->loop)
                         log_notice("%s does not exist: no sessions scheduled", s->config_path);
                 else
@@ -426,6 +355,7 @@ Service *service_new(const ServiceOptions *opts, Tz *local)
                                     : notifier_new_libnotify(&events);
         s->outbox = outbox_new(s->notifier, load_record(s->state_path),
                                notifier_snooze_seconds());
+        s->problem_notice = problem_new(s->notifier, s->told_path);
         set_schedule(s, schedule_new());
         /* A broken file at start (at login, after a reboot) is no reason not to run: the
          * last good schedule reminds meanwhile, and the watch sees the fix. */
@@ -500,20 +430,19 @@ void service_free(Service *s)
         g_clear_handle_id(&s->sig_hup, g_source_remove);
         g_clear_handle_id(&s->sig_term, g_source_remove);
         g_clear_handle_id(&s->sig_int, g_source_remove);
-        g_clear_handle_id(&s->problem_retry, g_source_remove);
         bus_free(s->bus);
         watch_free(s->watch);
         if (s->timer_fd >= 0)
                 close(s->timer_fd);
         /* The notifier first: it reports nothing once freed, so the outbox can go next. */
         notifier_free(s->notifier);
+        problem_free(s->problem_notice);
         outbox_free(s->outbox);
         schedule_free(s->schedule);
         tz_unref(s->local);
         if (s->loop)
                 g_main_loop_unref(s->loop);
         g_free(s->problem);
-        g_free(s->broken);
         g_free(s->status);
         g_free(s->config_path);
         g_free(s->state_path);
