@@ -280,6 +280,85 @@ static bool in_sorted(GArray *a, int64_t v)
         return a->len && bsearch(&v, a->data, a->len, sizeof(int64_t), ical_cmp_i64);
 }
 
+/* RFC 5545: DTSTART is the first instance, whether or not the rule yields it; but not
+ * when every RRULE ends before it (how some clients delete a series "from this one on"
+ * at its first instance). */
+static bool first_is_instance(Ev *e, const Zone *z, int64_t first)
+{
+        bool ended = false;
+        for (icalproperty *p = icalcomponent_get_first_property(e->comp, ICAL_RRULE_PROPERTY); p;
+             p = icalcomponent_get_next_property(e->comp, ICAL_RRULE_PROPERTY)) {
+                ended = until_of(z, icalproperty_get_rrule(p)) < first;
+                if (!ended)
+                        break;
+        }
+        return !ended;
+}
+
+/* The instances of each RRULE into starts; a rule cut short by the caps is a problem
+ * named here, and the rest go on. Fails (setting *why) on a rule that cannot be read. */
+static int add_rules(Ctx *c, Ev *e, const Zone *z, struct icaltimetype dt, GArray *starts,
+                     char **why)
+{
+        for (icalproperty *p = icalcomponent_get_first_property(e->comp, ICAL_RRULE_PROPERTY); p;
+             p = icalcomponent_get_next_property(e->comp, ICAL_RRULE_PROPERTY)) {
+                struct icalrecurrencetype r = icalproperty_get_rrule(p);
+                if (r.freq == ICAL_NO_RECURRENCE) {
+                        *why = g_strdup("cannot read its RRULE");
+                        return -EINVAL;
+                }
+                if (expand_rule(c, z, dt, r, starts, why) == -EINVAL)
+                        return -EINVAL;
+                if (*why) { /* too many: keep what was found, and say so */
+                        handover_add_problem(c->out, e->summary ? e->summary : e->uid, *why);
+                        g_clear_pointer(why, g_free);
+                }
+        }
+        return 0;
+}
+
+/* The RDATEs (their start, for a period) into starts. */
+static int add_rdates(Ctx *c, Ev *e, GArray *starts, char **why)
+{
+        for (icalproperty *p = icalcomponent_get_first_property(e->comp, ICAL_RDATE_PROPERTY); p;
+             p = icalcomponent_get_next_property(e->comp, ICAL_RDATE_PROPERTY)) {
+                struct icaldatetimeperiodtype v = icalproperty_get_rdate(p);
+                struct icaltimetype t = icaltime_is_null_time(v.time) ? v.period.start : v.time;
+                Zone rz;
+                if (!ical_time_ok(t) || t.is_date) /* a date in a timed series: no time to add */
+                        continue;
+                if (ical_prop_zone(c, e->cal, p, t, &rz, why) < 0)
+                        return -EINVAL;
+                int64_t at = ical_instant_of(&rz, t);
+                g_array_append_val(starts, at);
+        }
+        return 0;
+}
+
+/* The EXDATEs, sorted: instants into ex, and local dates (as days) into exdays. */
+static int read_exdates(Ctx *c, Ev *e, GArray *ex, GArray *exdays, char **why)
+{
+        for (icalproperty *p = icalcomponent_get_first_property(e->comp, ICAL_EXDATE_PROPERTY); p;
+             p = icalcomponent_get_next_property(e->comp, ICAL_EXDATE_PROPERTY)) {
+                struct icaltimetype t = icalproperty_get_exdate(p);
+                Zone xz;
+                if (!ical_time_ok(t))
+                        continue;
+                if (t.is_date) {
+                        int64_t d = ical_days_of(t);
+                        g_array_append_val(exdays, d);
+                        continue;
+                }
+                if (ical_prop_zone(c, e->cal, p, t, &xz, why) < 0)
+                        return -EINVAL;
+                int64_t at = ical_instant_of(&xz, t);
+                g_array_append_val(ex, at);
+        }
+        g_array_sort(ex, ical_cmp_i64);
+        g_array_sort(exdays, ical_cmp_i64);
+        return 0;
+}
+
 /* A series: DTSTART, RRULEs and RDATEs, less EXDATEs and the instances that overrides
  * replace, within the window. */
 void ical_expand_master(Ctx *c, Ev *e, GArray *replaced)
@@ -298,62 +377,11 @@ void ical_expand_master(Ctx *c, Ev *e, GArray *replaced)
         if (duration_of(c, e, first, &dur, &why) < 0)
                 goto problem;
 
-        /* RFC 5545: DTSTART is the first instance, whether or not the rule yields it;
-         * but not when every RRULE ends before it (how some clients delete a series
-         * "from this one on" at its first instance). */
-        bool ended = false;
-        for (icalproperty *p = icalcomponent_get_first_property(e->comp, ICAL_RRULE_PROPERTY); p;
-             p = icalcomponent_get_next_property(e->comp, ICAL_RRULE_PROPERTY)) {
-                ended = until_of(&z, icalproperty_get_rrule(p)) < first;
-                if (!ended)
-                        break;
-        }
-        if (!ended)
+        if (first_is_instance(e, &z, first))
                 g_array_append_val(starts, first);
-        for (icalproperty *p = icalcomponent_get_first_property(e->comp, ICAL_RRULE_PROPERTY); p;
-             p = icalcomponent_get_next_property(e->comp, ICAL_RRULE_PROPERTY)) {
-                struct icalrecurrencetype r = icalproperty_get_rrule(p);
-                if (r.freq == ICAL_NO_RECURRENCE) {
-                        why = g_strdup("cannot read its RRULE");
-                        goto problem;
-                }
-                if (expand_rule(c, &z, dt, r, starts, &why) == -EINVAL)
-                        goto problem;
-                if (why) { /* too many: keep what was found, and say so */
-                        handover_add_problem(c->out, e->summary ? e->summary : e->uid, why);
-                        g_clear_pointer(&why, g_free);
-                }
-        }
-        for (icalproperty *p = icalcomponent_get_first_property(e->comp, ICAL_RDATE_PROPERTY); p;
-             p = icalcomponent_get_next_property(e->comp, ICAL_RDATE_PROPERTY)) {
-                struct icaldatetimeperiodtype v = icalproperty_get_rdate(p);
-                struct icaltimetype t = icaltime_is_null_time(v.time) ? v.period.start : v.time;
-                Zone rz;
-                if (!ical_time_ok(t) || t.is_date) /* a date in a timed series: no time to add */
-                        continue;
-                if (ical_prop_zone(c, e->cal, p, t, &rz, &why) < 0)
-                        goto problem;
-                int64_t at = ical_instant_of(&rz, t);
-                g_array_append_val(starts, at);
-        }
-        for (icalproperty *p = icalcomponent_get_first_property(e->comp, ICAL_EXDATE_PROPERTY); p;
-             p = icalcomponent_get_next_property(e->comp, ICAL_EXDATE_PROPERTY)) {
-                struct icaltimetype t = icalproperty_get_exdate(p);
-                Zone xz;
-                if (!ical_time_ok(t))
-                        continue;
-                if (t.is_date) {
-                        int64_t d = ical_days_of(t);
-                        g_array_append_val(exdays, d);
-                        continue;
-                }
-                if (ical_prop_zone(c, e->cal, p, t, &xz, &why) < 0)
-                        goto problem;
-                int64_t at = ical_instant_of(&xz, t);
-                g_array_append_val(ex, at);
-        }
-        g_array_sort(ex, ical_cmp_i64);
-        g_array_sort(exdays, ical_cmp_i64);
+        if (add_rules(c, e, &z, dt, starts, &why) < 0 || add_rdates(c, e, starts, &why) < 0 ||
+            read_exdates(c, e, ex, exdays, &why) < 0)
+                goto problem;
         for (guint i = 0; i < starts->len; i++) {
                 int64_t at = g_array_index(starts, int64_t, i);
                 if (at < c->set->from || at >= c->set->to || in_sorted(ex, at) ||
