@@ -308,6 +308,86 @@ static unsigned read_text(Ctx *c, char *text, GPtrArray *cals, GPtrArray *evs)
         return found;
 }
 
+/* The winning versions, as series with their overrides in the order of the text. */
+static GPtrArray *winning_groups(GPtrArray *evs)
+{
+        /* Versions: the one that counts of each (UID, RECURRENCE-ID). */
+        g_autoptr(GHashTable) winners = g_hash_table_new(g_str_hash, g_str_equal);
+        for (guint i = 0; i < evs->len; i++) {
+                Ev *e = evs->pdata[i];
+                Ev *w = g_hash_table_lookup(winners, e->key);
+                if (!w || newer(e, w))
+                        g_hash_table_insert(winners, e->key, e);
+        }
+        /* Series with their overrides, in the order of the text. */
+        g_autoptr(GHashTable) groups = g_hash_table_new(g_str_hash, g_str_equal);
+        GPtrArray *ordered = g_ptr_array_new_with_free_func(group_free);
+        for (guint i = 0; i < evs->len; i++) {
+                Ev *e = evs->pdata[i];
+                if (g_hash_table_lookup(winners, e->key) != e)
+                        continue;
+                const char *uid = e->uid ? e->uid : "";
+                Group *g = g_hash_table_lookup(groups, uid);
+                if (!g) {
+                        g = g_new0(Group, 1);
+                        g->overrides = g_ptr_array_new();
+                        g_hash_table_insert(groups, (gpointer)uid, g);
+                        g_ptr_array_add(ordered, g);
+                }
+                if (e->has_rid)
+                        g_ptr_array_add(g->overrides, e);
+                else
+                        g->master = e;
+        }
+        return ordered;
+}
+
+/* Each series and its overrides into sessions; a cancelled series yields none. */
+static void expand_groups(Ctx *c, GPtrArray *ordered)
+{
+        for (guint i = 0; i < ordered->len; i++) {
+                Group *g = ordered->pdata[i];
+                /* A cancelled series takes its changed instances with it. */
+                if (g->master && g->master->cancelled)
+                        continue;
+                g_autoptr(GArray) replaced = g_array_new(FALSE, FALSE, sizeof(int64_t));
+                for (guint k = 0; k < g->overrides->len; k++) {
+                        Ev *o = g->overrides->pdata[k];
+                        if (o->rid_known)
+                                g_array_append_val(replaced, o->rid);
+                        if (usable(c, o) && with_comp(o)) {
+                                ical_emit_override(c, o);
+                                drop_comp(o);
+                        }
+                }
+                g_array_sort(replaced, ical_cmp_i64);
+                if (g->master && usable(c, g->master) && with_comp(g->master)) {
+                        ical_expand_master(c, g->master, replaced);
+                        drop_comp(g->master);
+                }
+        }
+}
+
+/* The sessions found, sorted and without repeats, into the hand-over list. */
+static void hand_over(Ctx *c)
+{
+        g_array_sort(c->pending, ical_pending_cmp);
+        for (guint i = 0; i < c->pending->len; i++) {
+                Pending *p = &g_array_index(c->pending, Pending, i);
+                if (i > 0 && ical_pending_cmp(p - 1, p) == 0)
+                        continue;
+                int r = handover_add_session(c->out, p->start, p->end, p->rid, p->zone, p->uid,
+                                             p->summary);
+                if (r == -E2BIG) {
+                        c->full = true;
+                        break;
+                }
+                if (r < 0) /* not expected: every field was checked on the way */
+                        handover_add_problem(c->out, p->summary[0] ? p->summary : p->uid,
+                                             "cannot be handed over");
+        }
+}
+
 Handover *ical_read(const IcalText *texts, size_t n, const IcalSettings *set,
                     size_t *texts_read)
 {
@@ -343,72 +423,9 @@ Handover *ical_read(const IcalText *texts, size_t n, const IcalSettings *set,
                 good++;
         }
 
-        /* Versions: the one that counts of each (UID, RECURRENCE-ID). */
-        g_autoptr(GHashTable) winners = g_hash_table_new(g_str_hash, g_str_equal);
-        for (guint i = 0; i < evs->len; i++) {
-                Ev *e = evs->pdata[i];
-                Ev *w = g_hash_table_lookup(winners, e->key);
-                if (!w || newer(e, w))
-                        g_hash_table_insert(winners, e->key, e);
-        }
-        /* Series with their overrides, in the order of the text. */
-        g_autoptr(GHashTable) groups = g_hash_table_new(g_str_hash, g_str_equal);
-        g_autoptr(GPtrArray) ordered = g_ptr_array_new_with_free_func(group_free);
-        for (guint i = 0; i < evs->len; i++) {
-                Ev *e = evs->pdata[i];
-                if (g_hash_table_lookup(winners, e->key) != e)
-                        continue;
-                const char *uid = e->uid ? e->uid : "";
-                Group *g = g_hash_table_lookup(groups, uid);
-                if (!g) {
-                        g = g_new0(Group, 1);
-                        g->overrides = g_ptr_array_new();
-                        g_hash_table_insert(groups, (gpointer)uid, g);
-                        g_ptr_array_add(ordered, g);
-                }
-                if (e->has_rid)
-                        g_ptr_array_add(g->overrides, e);
-                else
-                        g->master = e;
-        }
-
-        for (guint i = 0; i < ordered->len; i++) {
-                Group *g = ordered->pdata[i];
-                /* A cancelled series takes its changed instances with it. */
-                if (g->master && g->master->cancelled)
-                        continue;
-                g_autoptr(GArray) replaced = g_array_new(FALSE, FALSE, sizeof(int64_t));
-                for (guint k = 0; k < g->overrides->len; k++) {
-                        Ev *o = g->overrides->pdata[k];
-                        if (o->rid_known)
-                                g_array_append_val(replaced, o->rid);
-                        if (usable(&c, o) && with_comp(o)) {
-                                ical_emit_override(&c, o);
-                                drop_comp(o);
-                        }
-                }
-                g_array_sort(replaced, ical_cmp_i64);
-                if (g->master && usable(&c, g->master) && with_comp(g->master)) {
-                        ical_expand_master(&c, g->master, replaced);
-                        drop_comp(g->master);
-                }
-        }
-
-        g_array_sort(c.pending, ical_pending_cmp);
-        for (guint i = 0; i < c.pending->len; i++) {
-                Pending *p = &g_array_index(c.pending, Pending, i);
-                if (i > 0 && ical_pending_cmp(p - 1, p) == 0)
-                        continue;
-                int r = handover_add_session(c.out, p->start, p->end, p->rid, p->zone, p->uid,
-                                             p->summary);
-                if (r == -E2BIG) {
-                        c.full = true;
-                        break;
-                }
-                if (r < 0) /* not expected: every field was checked on the way */
-                        handover_add_problem(c.out, p->summary[0] ? p->summary : p->uid,
-                                             "cannot be handed over");
-        }
+        g_autoptr(GPtrArray) ordered = winning_groups(evs);
+        expand_groups(&c, ordered);
+        hand_over(&c);
         g_array_free(c.pending, TRUE);
         if (c.full)
                 handover_add_problem(c.out, "the calendar",
