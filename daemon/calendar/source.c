@@ -84,34 +84,36 @@ static char *describe(int err)
         return g_strdup(err == -EFBIG ? "larger than 16 MiB" : g_strerror(-err));
 }
 
-int source_read(const char *path, Source **out, char **why)
+/* One file named on its own: read whole, or not at all. */
+static int read_one_file(Source *s, const char *path, char **why)
 {
-        g_autoptr(Source) s = g_new0(Source, 1);
-        s->names = g_ptr_array_new_with_free_func(g_free);
-        s->bufs = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
-        s->skipped = g_ptr_array_new_with_free_func(g_free);
-        s->skipped_why = g_ptr_array_new_with_free_func(g_free);
-
-        struct stat st;
-        if (stat(path, &st) < 0) {
-                int err = -errno;
+        GBytes *b = NULL;
+        int err = read_bounded(AT_FDCWD, path, ICAL_MAX_TEXT, &b);
+        if (err < 0) {
                 *why = describe(err);
                 return err;
         }
-        if (!S_ISDIR(st.st_mode)) {
-                GBytes *b = NULL;
-                int err = read_bounded(AT_FDCWD, path, ICAL_MAX_TEXT, &b);
-                if (err < 0) {
-                        *why = describe(err);
-                        return err;
-                }
-                g_autofree char *base = g_path_get_basename(path);
-                g_ptr_array_add(s->names, g_steal_pointer(&base));
-                g_ptr_array_add(s->bufs, b);
-                *out = g_steal_pointer(&s);
-                return 0;
-        }
+        g_autofree char *base = g_path_get_basename(path);
+        g_ptr_array_add(s->names, g_steal_pointer(&base));
+        g_ptr_array_add(s->bufs, b);
+        return 0;
+}
 
+/* The visible .ics files of a folder, sorted by name. */
+static GPtrArray *ics_names(GDir *dir)
+{
+        GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+        for (const char *n; (n = g_dir_read_name(dir));)
+                if (g_str_has_suffix(n, ".ics") && n[0] != '.')
+                        g_ptr_array_add(names, g_strdup(n));
+        /* Sorted, so that equal versions of an invitation are decided the same each time. */
+        g_ptr_array_sort(names, name_cmp);
+        return names;
+}
+
+/* The .ics files of a folder, within the bounds; those past them are noted as skipped. */
+static int read_folder(Source *s, const char *path, char **why)
+{
         int dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         GDir *dir = dfd < 0 ? NULL : g_dir_open(path, 0, NULL);
         if (!dir) {
@@ -121,13 +123,8 @@ int source_read(const char *path, Source **out, char **why)
                 *why = describe(err);
                 return err;
         }
-        g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
-        for (const char *n; (n = g_dir_read_name(dir));)
-                if (g_str_has_suffix(n, ".ics") && n[0] != '.')
-                        g_ptr_array_add(names, g_strdup(n));
+        g_autoptr(GPtrArray) names = ics_names(dir);
         g_dir_close(dir);
-        /* Sorted, so that equal versions of an invitation are decided the same each time. */
-        g_ptr_array_sort(names, name_cmp);
         size_t room = ICAL_MAX_TEXT;
         for (guint i = 0; i < names->len; i++) {
                 const char *n = names->pdata[i];
@@ -146,6 +143,26 @@ int source_read(const char *path, Source **out, char **why)
                 g_ptr_array_add(s->bufs, b);
         }
         close(dfd);
+        return 0;
+}
+
+int source_read(const char *path, Source **out, char **why)
+{
+        g_autoptr(Source) s = g_new0(Source, 1);
+        s->names = g_ptr_array_new_with_free_func(g_free);
+        s->bufs = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
+        s->skipped = g_ptr_array_new_with_free_func(g_free);
+        s->skipped_why = g_ptr_array_new_with_free_func(g_free);
+
+        struct stat st;
+        if (stat(path, &st) < 0) {
+                int err = -errno;
+                *why = describe(err);
+                return err;
+        }
+        int err = S_ISDIR(st.st_mode) ? read_folder(s, path, why) : read_one_file(s, path, why);
+        if (err < 0)
+                return err;
         *out = g_steal_pointer(&s);
         return 0;
 }

@@ -242,6 +242,99 @@ static bool split(const char *line, size_t len, Field *f, size_t want)
                 return -EBADMSG;                                                   \
         } while (0)
 
+/* An S line: one session, in order, before any problem. */
+static int parse_session(Handover *h, const char *line, size_t n, unsigned lineno, char **why)
+{
+        Field f[7];
+        HandoverSession s = { .rid = HANDOVER_NO_RID };
+        if (!split(line, n, f, 7))
+                FAIL("line %u: a session has 7 fields", lineno);
+        if (!parse_int(f[1], &s.start) || !parse_int(f[2], &s.end) ||
+            s.start == HANDOVER_NO_RID)
+                FAIL("line %u: a time is not a number", lineno);
+        if (s.end < s.start)
+                FAIL("line %u: end before start", lineno);
+        if (!(f[3].len == 1 && f[3].p[0] == '-') &&
+            (!parse_int(f[3], &s.rid) || s.rid == HANDOVER_NO_RID))
+                FAIL("line %u: bad RECURRENCE-ID", lineno);
+        if (!zone_ok(f[4].p, f[4].len))
+                FAIL("line %u: bad zone name", lineno);
+        if (f[5].len == 0 || !text_ok(f[5].p, f[5].len, HANDOVER_MAX_UID))
+                FAIL("line %u: bad UID", lineno);
+        if (!text_ok(f[6].p, f[6].len, HANDOVER_MAX_TEXT))
+                FAIL("line %u: bad summary", lineno);
+        if (h->problems->len > 0)
+                FAIL("line %u: a session after the problems", lineno);
+        if (h->sessions->len >= HANDOVER_MAX_SESSIONS)
+                FAIL("line %u: more than %u sessions", lineno, HANDOVER_MAX_SESSIONS);
+        s.zone = g_strndup(f[4].p, f[4].len);
+        s.uid = g_strndup(f[5].p, f[5].len);
+        s.summary = g_strndup(f[6].p, f[6].len);
+        g_array_append_val(h->sessions, s);
+        if (h->sessions->len > 1 &&
+            session_cmp(&g_array_index(h->sessions, HandoverSession, h->sessions->len - 2),
+                        &s) >= 0)
+                FAIL("line %u: sessions out of order or twice", lineno);
+        return 0;
+}
+
+/* A P line: one problem, a name and a reason. */
+static int parse_problem(Handover *h, const char *line, size_t n, unsigned lineno, char **why)
+{
+        Field f[3];
+        if (!split(line, n, f, 3))
+                FAIL("line %u: a problem has 3 fields", lineno);
+        if (f[1].len == 0 || !text_ok(f[1].p, f[1].len, HANDOVER_MAX_TEXT) ||
+            f[2].len == 0 || !text_ok(f[2].p, f[2].len, HANDOVER_MAX_TEXT))
+                FAIL("line %u: bad problem text", lineno);
+        if (h->problems->len >= HANDOVER_MAX_PROBLEMS)
+                FAIL("line %u: more than %u problems", lineno, HANDOVER_MAX_PROBLEMS);
+        HandoverProblem pr = { g_strndup(f[1].p, f[1].len), g_strndup(f[2].p, f[2].len) };
+        g_array_append_val(h->problems, pr);
+        return 0;
+}
+
+/* The T line: the counts, which must match the lines before it. */
+static int parse_total(Handover *h, const char *line, size_t n, unsigned lineno, char **why)
+{
+        Field f[5];
+        uint64_t ns, np;
+        if (!split(line, n, f, 5) || !parse_count(f[1], HANDOVER_MAX_SESSIONS, &ns) ||
+            !parse_count(f[2], HANDOVER_MAX_PROBLEMS, &np) ||
+            !parse_count(f[3], INT64_MAX, &h->allday) ||
+            !parse_count(f[4], INT64_MAX, &h->problems_left_out))
+                FAIL("line %u: bad T line", lineno);
+        if (ns != h->sessions->len || np != h->problems->len)
+                FAIL("line %u: the counts do not match the lines", lineno);
+        return 0;
+}
+
+/* One line after the header; sets *total on the T line. */
+static int parse_line(Handover *h, const char *line, size_t n, unsigned lineno, bool *total,
+                      char **why)
+{
+        /* Tabs separate; no other control character anywhere. */
+        for (size_t i = 0; i < n; i++)
+                if (((unsigned char)line[i] < 0x20 && line[i] != '\t') || line[i] == 0x7f)
+                        FAIL("line %u: a control character", lineno);
+        if (n < 2 || line[1] != '\t')
+                FAIL("line %u: unknown line", lineno);
+        switch (line[0]) {
+        case 'S':
+                return parse_session(h, line, n, lineno, why);
+        case 'P':
+                return parse_problem(h, line, n, lineno, why);
+        case 'T': {
+                int r = parse_total(h, line, n, lineno, why);
+                if (r == 0)
+                        *total = true;
+                return r;
+        }
+        default:
+                FAIL("line %u: unknown line", lineno);
+        }
+}
+
 int handover_parse_buf(const char *buf, size_t len, Handover **out, char **why)
 {
         if (why)
@@ -271,71 +364,9 @@ int handover_parse_buf(const char *buf, size_t len, Handover **out, char **why)
                 }
                 if (total)
                         FAIL("line %u: after the T line", lineno);
-                /* Tabs separate; no other control character anywhere. */
-                for (size_t i = 0; i < n; i++)
-                        if (((unsigned char)line[i] < 0x20 && line[i] != '\t') || line[i] == 0x7f)
-                                FAIL("line %u: a control character", lineno);
-                if (n >= 2 && line[0] == 'S' && line[1] == '\t') {
-                        Field f[7];
-                        HandoverSession s = { .rid = HANDOVER_NO_RID };
-                        if (!split(line, n, f, 7))
-                                FAIL("line %u: a session has 7 fields", lineno);
-                        if (!parse_int(f[1], &s.start) || !parse_int(f[2], &s.end) ||
-                            s.start == HANDOVER_NO_RID)
-                                FAIL("line %u: a time is not a number", lineno);
-                        if (s.end < s.start)
-                                FAIL("line %u: end before start", lineno);
-                        if (!(f[3].len == 1 && f[3].p[0] == '-') &&
-                            (!parse_int(f[3], &s.rid) || s.rid == HANDOVER_NO_RID))
-                                FAIL("line %u: bad RECURRENCE-ID", lineno);
-                        if (!zone_ok(f[4].p, f[4].len))
-                                FAIL("line %u: bad zone name", lineno);
-                        if (f[5].len == 0 || !text_ok(f[5].p, f[5].len, HANDOVER_MAX_UID))
-                                FAIL("line %u: bad UID", lineno);
-                        if (!text_ok(f[6].p, f[6].len, HANDOVER_MAX_TEXT))
-                                FAIL("line %u: bad summary", lineno);
-                        if (h->problems->len > 0)
-                                FAIL("line %u: a session after the problems", lineno);
-                        if (h->sessions->len >= HANDOVER_MAX_SESSIONS)
-                                FAIL("line %u: more than %u sessions", lineno,
-                                     HANDOVER_MAX_SESSIONS);
-                        s.zone = g_strndup(f[4].p, f[4].len);
-                        s.uid = g_strndup(f[5].p, f[5].len);
-                        s.summary = g_strndup(f[6].p, f[6].len);
-                        g_array_append_val(h->sessions, s);
-                        if (h->sessions->len > 1 &&
-                            session_cmp(&g_array_index(h->sessions, HandoverSession,
-                                                       h->sessions->len - 2),
-                                        &s) >= 0)
-                                FAIL("line %u: sessions out of order or twice", lineno);
-                } else if (n >= 2 && line[0] == 'P' && line[1] == '\t') {
-                        Field f[3];
-                        if (!split(line, n, f, 3))
-                                FAIL("line %u: a problem has 3 fields", lineno);
-                        if (f[1].len == 0 || !text_ok(f[1].p, f[1].len, HANDOVER_MAX_TEXT) ||
-                            f[2].len == 0 || !text_ok(f[2].p, f[2].len, HANDOVER_MAX_TEXT))
-                                FAIL("line %u: bad problem text", lineno);
-                        if (h->problems->len >= HANDOVER_MAX_PROBLEMS)
-                                FAIL("line %u: more than %u problems", lineno,
-                                     HANDOVER_MAX_PROBLEMS);
-                        HandoverProblem pr = { g_strndup(f[1].p, f[1].len),
-                                               g_strndup(f[2].p, f[2].len) };
-                        g_array_append_val(h->problems, pr);
-                } else if (n >= 2 && line[0] == 'T' && line[1] == '\t') {
-                        Field f[5];
-                        uint64_t ns, np;
-                        if (!split(line, n, f, 5) ||
-                            !parse_count(f[1], HANDOVER_MAX_SESSIONS, &ns) ||
-                            !parse_count(f[2], HANDOVER_MAX_PROBLEMS, &np) ||
-                            !parse_count(f[3], INT64_MAX, &h->allday) ||
-                            !parse_count(f[4], INT64_MAX, &h->problems_left_out))
-                                FAIL("line %u: bad T line", lineno);
-                        if (ns != h->sessions->len || np != h->problems->len)
-                                FAIL("line %u: the counts do not match the lines", lineno);
-                        total = true;
-                } else {
-                        FAIL("line %u: unknown line", lineno);
-                }
+                int r = parse_line(h, line, n, lineno, &total, why);
+                if (r < 0)
+                        return r;
         }
         if (!total)
                 FAIL("no T line: the list was cut short");
