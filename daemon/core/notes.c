@@ -208,13 +208,10 @@ static const char *level2(const char *l)
         return strncmp(l, "## ", 3) == 0 ? l + 3 : NULL;
 }
 
-char *notes_carry_forward(const char *tmpl, const char *prev, Ymd prev_date)
+/* Gathers from the earlier notes LINES their open questions (once each) and, as written,
+ * what came after the session. */
+static void gather_carried(char **lines, GPtrArray *questions, GString *after)
 {
-        if (!prev)
-                return g_strdup(tmpl);
-        g_auto(GStrv) lines = g_strsplit(prev, "\n", -1);
-        g_autoptr(GPtrArray) questions = g_ptr_array_new();
-        GString *after = g_string_new(NULL);
         enum { OTHER, QUESTIONS, AFTER } in = OTHER;
         size_t pending_blank = 0;
 
@@ -253,7 +250,12 @@ char *notes_carry_forward(const char *tmpl, const char *prev, Ymd prev_date)
                         g_string_append_c(after, '\n');
                 }
         }
+}
 
+/* The parts that carry forward: the questions still to ask and what came after the session
+ * of PREV_DATE. */
+static GString *carried_parts(const GPtrArray *questions, const GString *after, Ymd prev_date)
+{
         GString *carried = g_string_new(NULL);
         if (questions->len) {
                 g_autofree char *day = g_strdup_printf("%04d-%02d-%02d", (int)prev_date.y,
@@ -262,10 +264,8 @@ char *notes_carry_forward(const char *tmpl, const char *prev, Ymd prev_date)
                 g_string_append_printf(carried, "## ");
                 g_string_append_printf(carried, _("Still to ask (from %s)"), day);
                 g_string_append(carried, "\n\n");
-                for (size_t q = 0; q < questions->len; q++) {
+                for (size_t q = 0; q < questions->len; q++)
                         g_string_append_printf(carried, "%s\n", (char *)questions->pdata[q]);
-                        g_free(questions->pdata[q]);
-                }
                 g_string_append_c(carried, '\n');
         }
         if (after->len) {
@@ -277,22 +277,40 @@ char *notes_carry_forward(const char *tmpl, const char *prev, Ymd prev_date)
                 g_string_append_printf(carried, _("After the session of %s"), day);
                 g_string_append_printf(carried, "\n\n%s\n", after->str);
         }
-        g_string_free(after, TRUE);
+        return carried;
+}
 
+/* TMPL with CARRIED before its own parts. */
+static char *put_before_parts(const char *tmpl, const char *carried)
+{
         /* Before the new notes' own parts, where the person starts reading. */
         g_autofree char *first = g_strdup_printf("\n## %s\n", _(NOTES_HEADING_THOUGHTS));
         const char *at = strstr(tmpl, first);
         GString *out = g_string_new(NULL);
         if (at) {
                 g_string_append_len(out, tmpl, at + 1 - tmpl);
-                g_string_append(out, carried->str);
+                g_string_append(out, carried);
                 g_string_append(out, at + 1);
         } else {
                 g_string_append(out, tmpl);
-                g_string_append(out, carried->str);
+                g_string_append(out, carried);
         }
-        g_string_free(carried, TRUE);
         return g_string_free(out, FALSE);
+}
+
+char *notes_carry_forward(const char *tmpl, const char *prev, Ymd prev_date)
+{
+        if (!prev)
+                return g_strdup(tmpl);
+        g_auto(GStrv) lines = g_strsplit(prev, "\n", -1);
+        g_autoptr(GPtrArray) questions = g_ptr_array_new_with_free_func(g_free);
+        GString *after = g_string_new(NULL);
+        gather_carried(lines, questions, after);
+        GString *carried = carried_parts(questions, after, prev_date);
+        g_string_free(after, TRUE);
+        char *out = put_before_parts(tmpl, carried->str);
+        g_string_free(carried, TRUE);
+        return out;
 }
 
 bool notes_parse_file_name(const char *name, Ymd *date, char **id)
