@@ -241,15 +241,6 @@ static int write_sibling(const char *path, const char *text, char **tmp_out)
         return 0;
 }
 
-static int fsync_dir(const char *path)
-{
-        g_autofree char *dir = g_path_get_dirname(path);
-        _cleanup_close_ int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (fd < 0 || fsync(fd) < 0)
-                return -errno;
-        return 0;
-}
-
 /* Puts `tmp` in place of `path` by swapping the two (RENAME_EXCHANGE), then looks at what
  * it displaced: the file read (`before`), removed; or a save made after the last look,
  * which is swapped back in place, and -EAGAIN. Nothing anyone saved is ever unlinked.
@@ -281,7 +272,7 @@ static int install(const char *tmp, const char *path, const Seen *before)
         g_free(displaced.text);
         if (same) {
                 (void)unlink(tmp);
-                return fsync_dir(path);
+                return fileio_fsync_dir_of(path);
         }
         if (renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_EXCHANGE) < 0)
                 return -errno; /* theirs stays beside it, hidden, rather than lost */
