@@ -284,12 +284,9 @@ static int install(const char *tmp, const char *path, const Seen *before)
         return -EAGAIN;
 }
 
-int notes_update(const char *path, const char *template_text, NotesEditFn edit, void *userdata)
+/* Opens and takes the folder's lock of `path`: its descriptor, or a negative errno. */
+static int lock_folder(const char *path)
 {
-        int r = notes_create(path, template_text);
-        if (r < 0)
-                return r;
-
         /* Every nudge writer of this folder takes the lock, so two of them never interleave;
          * an editor takes none, and is caught by the comparison before the rename. */
         g_autofree char *dir = g_path_get_dirname(path);
@@ -301,63 +298,85 @@ int notes_update(const char *path, const char *template_text, NotesEditFn edit, 
         while (flock(lfd, LOCK_EX) < 0)
                 if (errno != EINTR)
                         return -errno;
+        return fileio_take_fd(&lfd);
+}
+
+/* One try of notes_update(), under the lock `lfd`: 0 when done, 1 to try again (after the
+ * wait it needs), or a negative errno. */
+static int update_once(const char *path, const char *template_text, NotesEditFn edit,
+                       void *userdata, int lfd, int attempt)
+{
+        Seen before = {0}, now = {0};
+        g_autofree char *updated = NULL, *tmp = NULL;
+        int r = read_seen(path, &before);
+        if (r < 0) {
+                g_free(before.text);
+                return r;
+        }
+        if (recently_changed(&before.st) && !written_by_us(lfd, &before.st)) {
+                g_free(before.text);
+                g_usleep(10000);
+                return 1;
+        }
+        updated = edit(before.text, userdata);
+        if (!updated || strcmp(updated, before.text) == 0) {
+                g_free(before.text);
+                return 0;
+        }
+        r = write_sibling(path, updated, &tmp);
+        if (r < 0 || !tmp) {
+                g_free(before.text);
+                return r < 0 ? r : -EIO;
+        }
+        /* The last look before the rename: if someone saved meanwhile, our text is
+         * built on an old one and would undo theirs. Start again from theirs. */
+        r = read_seen(path, &now);
+        bool same = r == 0 && same_file(&before, &now);
+        g_free(now.text);
+        if (same) {
+                r = install(tmp, path, &before);
+                g_free(before.text);
+                if (r == 0) {
+                        remember_write(lfd, path);
+                        return 0;
+                }
+                if (r != -EAGAIN)
+                        return r;
+                /* Someone saved in the last instant: ours is back aside, theirs in
+                 * place. Start again from theirs. */
+                return 1;
+        }
+        g_free(before.text);
+        (void)unlink(tmp);
+        if (r < 0 && r != -ENOENT)
+                return r;
+        if (r == -ENOENT) {
+                /* Removed in between (an editor's save by rename, half done): make
+                 * it again rather than give up. */
+                r = notes_create(path, template_text);
+                if (r < 0)
+                        return r;
+        }
+        g_usleep(1000 * (attempt + 1));
+        return 1;
+}
+
+int notes_update(const char *path, const char *template_text, NotesEditFn edit, void *userdata)
+{
+        int r = notes_create(path, template_text);
+        if (r < 0)
+                return r;
+        _cleanup_close_ int lfd = lock_folder(path);
+        if (lfd < 0)
+                return lfd;
         /* Just made from the template by us: not an editor's save to wait out. */
         if (r == 1)
                 remember_write(lfd, path);
 
         for (int attempt = 0; attempt < NOTES_UPDATE_TRIES; attempt++) {
-                Seen before = {0}, now = {0};
-                g_autofree char *updated = NULL, *tmp = NULL;
-                r = read_seen(path, &before);
-                if (r < 0) {
-                        g_free(before.text);
+                r = update_once(path, template_text, edit, userdata, lfd, attempt);
+                if (r != 1)
                         return r;
-                }
-                if (recently_changed(&before.st) && !written_by_us(lfd, &before.st)) {
-                        g_free(before.text);
-                        g_usleep(10000);
-                        continue;
-                }
-                updated = edit(before.text, userdata);
-                if (!updated || strcmp(updated, before.text) == 0) {
-                        g_free(before.text);
-                        return 0;
-                }
-                r = write_sibling(path, updated, &tmp);
-                if (r < 0 || !tmp) {
-                        g_free(before.text);
-                        return r < 0 ? r : -EIO;
-                }
-                /* The last look before the rename: if someone saved meanwhile, our text is
-                 * built on an old one and would undo theirs. Start again from theirs. */
-                r = read_seen(path, &now);
-                bool same = r == 0 && same_file(&before, &now);
-                g_free(now.text);
-                if (same) {
-                        r = install(tmp, path, &before);
-                        g_free(before.text);
-                        if (r == 0) {
-                                remember_write(lfd, path);
-                                return 0;
-                        }
-                        if (r != -EAGAIN)
-                                return r;
-                        /* Someone saved in the last instant: ours is back aside, theirs in
-                         * place. Start again from theirs. */
-                        continue;
-                }
-                g_free(before.text);
-                (void)unlink(tmp);
-                if (r < 0 && r != -ENOENT)
-                        return r;
-                if (r == -ENOENT) {
-                        /* Removed in between (an editor's save by rename, half done): make
-                         * it again rather than give up. */
-                        r = notes_create(path, template_text);
-                        if (r < 0)
-                                return r;
-                }
-                g_usleep(1000 * (attempt + 1));
         }
         return -EAGAIN;
 }
