@@ -149,6 +149,17 @@ static bool note_parse(int argc, char **argv, NoteArgs *a)
         return true;
 }
 
+/* Says that the schedule has no session (or none called ONLY) WHEN; returns 1. */
+static int no_session(const char *config_path, const char *only, const char *when)
+{
+        if (only)
+                fprintf(stderr, "nudge note: %s has no session '%s' %s.\n", config_path, only,
+                        when);
+        else
+                fprintf(stderr, "nudge note: %s has no session %s.\n", config_path, when);
+        return 1;
+}
+
 static int note_run(const NoteArgs *a)
 {
         g_autoptr(Tz) local = tz_new_local();
@@ -159,24 +170,10 @@ static int note_run(const NoteArgs *a)
         if (!s)
                 return status;
         Occurrence occ;
-        if (a->after && !last_session(s, a->only, now, &occ)) {
-                if (a->only)
-                        fprintf(stderr, "nudge note: %s has no session '%s' that has started.\n",
-                                config_path, a->only);
-                else
-                        fprintf(stderr, "nudge note: %s has no session that has started.\n",
-                                config_path);
-                return 1;
-        }
-        if (!a->after && !next_session(s, a->only, now, &occ)) {
-                if (a->only)
-                        fprintf(stderr, "nudge note: %s has no session '%s' still to come.\n",
-                                config_path, a->only);
-                else
-                        fprintf(stderr, "nudge note: %s has no session still to come.\n",
-                                config_path);
-                return 1;
-        }
+        if (a->after && !last_session(s, a->only, now, &occ))
+                return no_session(config_path, a->only, "that has started");
+        if (!a->after && !next_session(s, a->only, now, &occ))
+                return no_session(config_path, a->only, "still to come");
         g_autofree char *path = notes_path(&occ);
         if (a->print_path) {
                 printf("%s\n", path);

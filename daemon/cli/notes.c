@@ -60,31 +60,9 @@ static void collect_dir(const Schedule *s, const char *dir, GPtrArray *rows)
         }
 }
 
-int cli_notes(int argc, char **argv)
+/* The notes files of all of the schedule's notes folders, newest first. */
+static GPtrArray *collect_rows(const Schedule *s)
 {
-        static const CliCommand cmd = {
-                .name = "notes",
-                .parameter = N_("- list your notes files, newest first"),
-                .summary = N_("Shows each notes file of the schedule's notes folders: the "
-                              "session's date,\nthe session, and how many questions (\"- [ ] …\") "
-                              "are still open."),
-        };
-        g_autofree char *config = NULL;
-        gboolean paths = FALSE;
-        GOptionEntry entries[] = {
-                CLI_CONFIG_OPTION(config),
-                {"paths", 'p', 0, G_OPTION_ARG_NONE, &paths, N_("Show where each file is"), NULL},
-                {NULL},
-        };
-        if (!cli_parse_options(&cmd, entries, &argc, &argv))
-                return EXIT_USAGE;
-        g_autoptr(Tz) local = tz_new_local();
-        int status = 0;
-        g_autofree char *config_path = NULL;
-        g_autoptr(Schedule) s = cli_load_schedule(config, local, &config_path, &status);
-        if (!s)
-                return status;
-
         /* Each folder once, even when many series share it (the default one). */
         g_autoptr(GPtrArray) dirs = g_ptr_array_new_with_free_func(g_free);
         for (size_t i = 0; i < s->n_series; i++) {
@@ -94,15 +72,16 @@ int cli_notes(int argc, char **argv)
                 else
                         g_ptr_array_add(dirs, d);
         }
-        g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func(row_free);
+        GPtrArray *rows = g_ptr_array_new_with_free_func(row_free);
         for (size_t i = 0; i < dirs->len; i++)
                 collect_dir(s, dirs->pdata[i], rows);
         g_ptr_array_sort(rows, row_newest_first);
+        return rows;
+}
 
-        if (rows->len == 0) {
-                fputs(_("No notes yet. Add a line with: nudge note TEXT\n"), stdout);
-                return 0;
-        }
+/* The table of ROWS, with a column of paths when PATHS. */
+static void print_rows(const GPtrArray *rows, gboolean paths)
+{
         /* TRANSLATORS: the column heads of nudge notes. */
         const char *h_date = C_("notes column", "DATE"), *h_session = C_("notes column", "SESSION"),
                    *h_open = C_("notes column", "OPEN QUESTIONS"), *h_file = C_("notes column", "FILE");
@@ -130,5 +109,38 @@ int cli_notes(int argc, char **argv)
                 else
                         printf("%s\n", open);
         }
+}
+
+int cli_notes(int argc, char **argv)
+{
+        static const CliCommand cmd = {
+                .name = "notes",
+                .parameter = N_("- list your notes files, newest first"),
+                .summary = N_("Shows each notes file of the schedule's notes folders: the "
+                              "session's date,\nthe session, and how many questions (\"- [ ] …\") "
+                              "are still open."),
+        };
+        g_autofree char *config = NULL;
+        gboolean paths = FALSE;
+        GOptionEntry entries[] = {
+                CLI_CONFIG_OPTION(config),
+                {"paths", 'p', 0, G_OPTION_ARG_NONE, &paths, N_("Show where each file is"), NULL},
+                {NULL},
+        };
+        if (!cli_parse_options(&cmd, entries, &argc, &argv))
+                return EXIT_USAGE;
+        g_autoptr(Tz) local = tz_new_local();
+        int status = 0;
+        g_autofree char *config_path = NULL;
+        g_autoptr(Schedule) s = cli_load_schedule(config, local, &config_path, &status);
+        if (!s)
+                return status;
+
+        g_autoptr(GPtrArray) rows = collect_rows(s);
+        if (rows->len == 0) {
+                fputs(_("No notes yet. Add a line with: nudge note TEXT\n"), stdout);
+                return 0;
+        }
+        print_rows(rows, paths);
         return 0;
 }

@@ -171,7 +171,7 @@ int fileio_write_all(int fd, const void *buf, size_t len)
         return 0;
 }
 
-static int fsync_dir_of(const char *path)
+int fileio_fsync_dir_of(const char *path)
 {
         g_autofree char *dir = g_path_get_dirname(path);
         _cleanup_close_ int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -210,7 +210,7 @@ int fileio_replace(const char *path, const void *buf, size_t len, mode_t mode)
                 return r;
         }
         /* The folder too, so that the rename itself survives a power cut. */
-        return fsync_dir_of(path);
+        return fileio_fsync_dir_of(path);
 }
 
 int fileio_install(const char *tmp, const char *path)
@@ -219,7 +219,7 @@ int fileio_install(const char *tmp, const char *path)
         if (fd < 0)
                 return -errno;
         int r = sync_and_rename(fd, tmp, path);
-        return r < 0 ? r : fsync_dir_of(path);
+        return r < 0 ? r : fileio_fsync_dir_of(path);
 }
 
 int fileio_mkdir_private(const char *dir, mode_t mode)

@@ -59,6 +59,9 @@ int fileio_check_trusted(const struct stat *st, const char *path, const char *wh
 /* write(2) until all of `buf` is written, through EINTR and short writes. */
 int fileio_write_all(int fd, const void *buf, size_t len);
 
+/* fsync(2) of the folder that holds `path`, so that a rename in it is durable. */
+int fileio_fsync_dir_of(const char *path);
+
 /* Replaces the file at `path` with `len` bytes of `buf`, atomically: a hidden temporary file
  * in the same folder with exactly `mode` (whatever the umask), fsync, rename over `path`,
  * fsync of the folder. A symbolic link at `path` is replaced, never followed. Until the

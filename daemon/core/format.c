@@ -131,14 +131,19 @@ char *format_rfc3339(Tz *tz, int64_t t)
         return g_strdup(buf);
 }
 
+/* Splits T into its local date *D and second of the day *SOD; returns the short weekday name. */
+static const char *local_day(Tz *tz, int64_t t, Ymd *d, int *sod)
+{
+        tz_local(tz, t, d, sod);
+        return format_weekday_name(civil_weekday(civil_days(*d)), true);
+}
+
 char *format_long(Tz *tz, int64_t t)
 {
         Ymd d;
         int sod;
-        tz_local(tz, t, &d, &sod);
-        return g_strdup_printf("%s %04d-%02d-%02d %02d:%02d %s",
-                               format_weekday_name(civil_weekday(civil_days(d)), true), d.y,
-                               d.m, d.d,
+        const char *wday = local_day(tz, t, &d, &sod);
+        return g_strdup_printf("%s %04d-%02d-%02d %02d:%02d %s", wday, d.y, d.m, d.d,
                                sod / 3600, sod / 60 % 60, tz_abbrev_at(tz, t));
 }
 
@@ -146,10 +151,9 @@ char *format_short(Tz *tz, int64_t t)
 {
         Ymd d;
         int sod;
-        tz_local(tz, t, &d, &sod);
-        return g_strdup_printf("%s %d %s %02d:%02d",
-                               format_weekday_name(civil_weekday(civil_days(d)), true), d.d,
-                               format_month_name(d.m, true), sod / 3600, sod / 60 % 60);
+        const char *wday = local_day(tz, t, &d, &sod);
+        return g_strdup_printf("%s %d %s %02d:%02d", wday, d.d, format_month_name(d.m, true),
+                               sod / 3600, sod / 60 % 60);
 }
 
 char *format_span(int64_t s)

@@ -57,6 +57,9 @@ char *notes_new_text(const char *path, const char *title, int64_t start, Tz *tz)
  * blank lines that end it); when the heading is missing, it is added at the end first.
  * Pure; newly allocated. */
 char *notes_insert(const char *text, const char *heading, const char *line);
+
+/* `text` with "## heading" added at the end, or NULL when it has that heading already. */
+char *notes_add_heading(const char *text, const char *heading);
 /* "- 2026-11-25 21:40 TEXT": `now` in `tz`; line breaks in TEXT become spaces and invalid
  * UTF-8 is replaced. Pure; newly allocated. */
 char *notes_dated_line(int64_t now, Tz *tz, const char *text);
