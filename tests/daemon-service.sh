@@ -56,13 +56,13 @@ else
         tap_ok "systemctl reload fails on a broken file"
 fi
 st=$(daemon_status)
-if [[ $st == "$XDG_CONFIG_HOME/nudge/schedule.ini:4: "*"; previous schedule still in force" ]]; then
+if [[ $st == "$XDG_CONFIG_HOME/nudge/schedule.ini:4: "*"; the last good schedule is in force" ]]; then
         tap_ok "Status: names FILE:LINE of the problem and keeps the previous schedule"
 else
         tap_not_ok "Status: names FILE:LINE of the problem and keeps the previous schedule" "status: $st"
 fi
 tap_is "the service still runs with the broken file" "$(systemctl --user is-active "$DAEMON_UNIT")" active
-if daemon_log | grep -q "Reload failed.*schedule.ini:4:.*previous schedule stays in force"; then
+if daemon_log | grep -q "1 problem in .*schedule.ini, first: .*schedule.ini:4:.*the last good schedule stays in force"; then
         tap_ok "the log says the reload failed and why"
 else
         tap_not_ok "the log says the reload failed and why" "$(daemon_log | tail -n 5)"
@@ -84,7 +84,7 @@ if notify_calls_wait 1 10; then
         else
                 tap_not_ok "the reminder arrives on time" "${late_ms} ms after its instant"
         fi
-        tap_is "with the right summary" "$(notify_call_get 1 summary)" \
+        tap_is "with the right summary" "$(daemon_call 'Therapy' summary)" \
                 "Therapy with Dr. Rivera (room 3) starting now"
 else
         tap_not_ok "the reminder arrives on time" "no Notify call; log:" "$(daemon_log | tail -n 10)"

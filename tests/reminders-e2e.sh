@@ -92,7 +92,7 @@ else
 fi
 if [ "$(head -n 1 "$notes" 2>/dev/null)" = "# Therapy with Dr. Rivera" ] &&
         grep -qx "## Thoughts" "$notes" && grep -qx "## Questions to ask" "$notes" &&
-        grep -qx "## Anything that did not feel right last time" "$notes" &&
+        grep -qx "## After the session" "$notes" &&
         grep -q "$(date -d "$start" +%H:%M)" "$notes"; then
         tap_ok "the notes file comes from the template"
 else
