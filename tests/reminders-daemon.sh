@@ -21,26 +21,7 @@ daemon_install_unit
 
 # The default application for Markdown: logs what it got, from where, whether it can write
 # the home folder, then lives on a while like an editor.
-opener=$DESKTOP_DIR/opener
-cat >"$opener" <<EOF
-#!/bin/sh
-if echo probe >'$HOME/opener-probe' 2>/dev/null; then home=writable; else home=read-only; fi
-echo "opened \$1 home=\$home userns=\$(readlink /proc/self/ns/user) \$(tail -n 1 /proc/self/cgroup)" >>'$DESKTOP_DIR/opened.log'
-sleep 6
-echo "alive \$1" >>'$DESKTOP_DIR/opened.log'
-EOF
-chmod +x "$opener"
-mkdir -p "$XDG_DATA_HOME/applications"
-cat >"$XDG_DATA_HOME/applications/nudge-test-opener.desktop" <<EOF
-[Desktop Entry]
-Type=Application
-Name=Test opener
-Exec=$opener %f
-MimeType=text/markdown;text/plain;
-EOF
-printf '%s\n' "[Default Applications]" "text/markdown=nudge-test-opener.desktop" \
-        "text/plain=nudge-test-opener.desktop" >"$XDG_CONFIG_HOME/mimeapps.list"
-: >"$DESKTOP_DIR/opened.log"
+daemon_opener 6
 
 # A session an hour after the next whole minute, reminded an hour before: the reminder
 # comes at that minute.
