@@ -48,7 +48,7 @@ void cli_print_summary(const char *path, const Schedule *s, Tz *local, int64_t n
                  * width, so that the dates line up. %1$s is a date and time ("Tue
                  * 2026-12-01 14:00 CET"), %2$s a span ("2 days 3h"), %3$s the session's
                  * title. */
-                printf(_("Next session:  %1$s (in %2$s), %3$s\n"), when, left, o.series->title);
+                printf(_("Next session:  %1$s (in %2$s), %3$s\n"), when, left, o.title);
         } else {
                 fputs(_("Next session:  none to come.\n"), stdout);
         }
@@ -58,14 +58,14 @@ void cli_print_summary(const char *path, const Schedule *s, Tz *local, int64_t n
                 /* TRANSLATORS: %1$s is a date and time, %2$s a span, %3$s the session's
                  * title. */
                 printf(_("Next reminder: %1$s (in %2$s), for %3$s\n"), when, left,
-                       o.series->title);
+                       o.title);
         } else {
                 fputs(_("Next reminder: none to come.\n"), stdout);
         }
         if (next_checkin(s, now, &o)) {
                 g_autofree char *when = format_long(local, o.checkin);
                 g_autofree char *left = format_span(o.checkin - now);
-                printf("Next check-in: %s (in %s), after %s\n", when, left, o.series->title);
+                printf("Next check-in: %s (in %s), after %s\n", when, left, o.title);
         }
         if (s->n_series == 0)
                 printf("\nTo add your first session, write a section like this one in the file:\n"

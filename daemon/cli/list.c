@@ -48,7 +48,7 @@ static void print_table(const GArray *occ, Tz *local, int64_t now, int64_t from,
                 row[C_WHEN] = format_long(local, o->start);
                 row[C_LEFT] = span_text(o->start, now);
                 row[C_ID] = g_strdup(o->series->id);
-                row[C_TITLE] = g_strdup(o->series->title);
+                row[C_TITLE] = g_strdup(o->title);
                 row[C_REMINDER] = NULL;
                 for (size_t k = 0; k < o->n_reminders && !row[C_REMINDER]; k++) {
                         if (o->reminders[k] < now)

@@ -179,7 +179,7 @@ static int note_run(const NoteArgs *a)
                 printf("%s\n", path);
                 return 0;
         }
-        g_autofree char *tmpl = notes_new_text(path, occ.series->title, occ.start, occ.series->tz);
+        g_autofree char *tmpl = notes_new_text(path, occ.title, occ.start, occ.tz);
         if (a->edit)
                 return note_edit(path, tmpl);
         return note_add(path, tmpl, now, local, a->text, a->question, a->after);

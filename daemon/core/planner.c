@@ -24,8 +24,8 @@ int64_t planner_checkin_until(const Occurrence *o)
 {
         Ymd d;
         int sec;
-        tz_local(o->series->tz, o->checkin, &d, &sec);
-        return tz_resolve_days(o->series->tz, civil_days(d) + 1, 0);
+        tz_local(o->tz, o->checkin, &d, &sec);
+        return tz_resolve_days(o->tz, civil_days(d) + 1, 0);
 }
 
 int64_t planner_retry_delay(unsigned attempt)

@@ -196,7 +196,7 @@ char *prompts_when(int64_t start, int64_t now, Tz *display_tz)
  * else "". A person who travels still sees the time their therapist will expect them. */
 static char *session_zone_note(const Occurrence *o, Tz *display_tz)
 {
-        Tz *stz = o->series->tz;
+        Tz *stz = o->tz;
         if (!stz || !display_tz || tz_offset_at(stz, o->start) == tz_offset_at(display_tz, o->start))
                 return g_strdup("");
         Ymd d;
@@ -225,7 +225,7 @@ void prompts_compose(const Occurrence *o, int64_t reminder_instant, int64_t now,
         /* TRANSLATORS: a reminder's title: %1$s is the session's title ("Therapy"), %2$s
          * when ("in 20 minutes", "tomorrow at 14:00"), %3$s empty or the time in the
          * session's own zone (" (14:00 CET)"). */
-        *summary = g_strdup_printf(_("%1$s %2$s%3$s"), s->title, when, note);
+        *summary = g_strdup_printf(_("%1$s %2$s%3$s"), o->title, when, note);
         if (s->prompt && s->prompt[0])
                 *body = g_strdup(s->prompt);
         else
@@ -245,6 +245,6 @@ void prompts_compose_checkin(const Occurrence *o, char **summary, char **body)
                        (int64_t) (id_hash(s->id) % (uint32_t) m)) % m;
         /* TRANSLATORS: the title of the check-in after a session; %s is the session's
          * title ("Therapy"). */
-        *summary = g_strdup_printf(_("After %s"), s->title);
+        *summary = g_strdup_printf(_("After %s"), o->title);
         *body = g_strdup(prompts_get(PROMPT_CHECKIN, (size_t) idx));
 }

@@ -51,6 +51,9 @@ static int cmp_i64(const void *a, const void *b)
 static void occurrence_at(const Series *s, LocalTime local, int64_t date_days, Occurrence *out)
 {
         out->series = s;
+        out->title = s->title;
+        out->tz = s->tz;
+        out->uid = NULL;
         out->local = local;
         out->start = tz_resolve_days(s->tz, date_days, local.minute);
         out->end = out->start + s->duration;

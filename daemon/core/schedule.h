@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "civil.h"
+#include "handover.h"
 #include "timeparse.h"
 #include "tz.h"
 
@@ -16,7 +17,29 @@ typedef enum {
         REPEAT_MONTHLY_NTH, /* 1st..5th or last weekday + time */
         REPEAT_MONTHLY_DAY, /* day of month + time */
         REPEAT_ONCE,        /* explicit dates and times */
+        REPEAT_CALENDAR,    /* the sessions of a calendar (calendar-sources.md) */
 } RepeatKind;
+
+/* One session found in a calendar (from a hand-over list). */
+typedef struct {
+        int64_t start, end;
+        Tz *tz;      /* the event's own zone (an IANA zone; else the section's) */
+        char *uid;   /* the event's UID */
+        char *title; /* its SUMMARY; may be empty */
+} CalSession;
+
+/* Where a calendar series takes its sessions from: the schedule file's `calendar`,
+ * `match` and `refresh`. */
+typedef struct {
+        char *source;  /* as written: a path (may start with "~") or a URL */
+        char *path;    /* a file or folder: the absolute path, "~" expanded; else NULL */
+        char *url;     /* a URL: https://..., webcal:// written as https://, or
+                        * http:// to this machine; else NULL */
+        char *host;    /* the URL's host, the only part of it logs and status may name */
+        char **match;  /* NULL-terminated phrases, as written; NULL: every timed event */
+        int64_t refresh; /* seconds, 300..604800; 0: not set (the feed's own, else 1h) */
+        unsigned line;   /* the line of `calendar`, for messages */
+} CalendarSpec;
 
 typedef struct {
         Ymd date;
@@ -50,6 +73,13 @@ typedef struct {
         char *prompt; /* NULL = built-in prompts */
         bool has_checkin;
         int64_t checkin; /* with has_checkin: seconds after the session's end, 0..12 h */
+        bool has_title;  /* `title` was set: it names every session, even a calendar's */
+        /* REPEAT_CALENDAR: the source, and the sessions last read from it (sorted by
+         * start, then uid; one per start: a second event at the same start is dropped),
+         * set with series_set_sessions(). */
+        CalendarSpec *calendar;
+        CalSession *sessions;
+        size_t n_sessions;
 } Series;
 
 typedef struct {
@@ -60,6 +90,9 @@ typedef struct {
 /* One session of a series, with its reminder instants (Unix seconds). */
 typedef struct {
         const Series *series;
+        const char *title; /* the series' title, or a calendar session's own SUMMARY */
+        Tz *tz;            /* the zone of `local`: the series', or a calendar event's */
+        const char *uid;   /* a calendar session's UID; NULL for the others */
         LocalTime local; /* the date and time as written */
         int64_t start, end;
         int64_t reminders[SCHEDULE_MAX_LEADS]; /* earliest first, no duplicates */
@@ -73,7 +106,15 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(Schedule, schedule_free)
 /* Frees the members of a series (not the struct itself). */
 void series_clear(Series *s);
 
-/* Fill an occurrence of `s` on `local` (start, end, reminders). */
+/* Replaces the sessions of a calendar series by those of `h` (copied): zones are looked up
+ * in `zones` (name -> Tz*, filled as needed; NULL: none shared) and fall back to the
+ * series' zone. Sessions sharing a start keep the first by uid. Skip dates and w/d leads
+ * count in each session's own zone. */
+void series_set_sessions(Series *s, const Handover *h, GHashTable *zones);
+void cal_session_clear(CalSession *c);
+void calendar_spec_free(CalendarSpec *c);
+
+/* Fill an occurrence of `s` on `local` (start, end, reminders). Not for REPEAT_CALENDAR. */
 void series_occurrence(const Series *s, LocalTime local, Occurrence *out);
 
 /* Calls `fn` for each occurrence of `s` whose start is in [from, to), in order of start.

@@ -102,11 +102,12 @@ const State *outbox_record(const Outbox *ob)
         return ob->record;
 }
 
-char *outbox_describe(const Series *se, int64_t start)
+char *outbox_describe(const Occurrence *o)
 {
-        g_autofree char *when = format_short(se->tz, start);
+        const Series *se = o->series;
+        g_autofree char *when = format_short(o->tz, o->start);
         if (!se->privacy)
-                return g_strdup_printf("%s (\"%s\") %s", se->id, se->title, when);
+                return g_strdup_printf("%s (\"%s\") %s", se->id, o->title, when);
         return g_strdup_printf("%s %s", se->id, when);
 }
 
@@ -115,7 +116,7 @@ static char *describe_pending(const Outbox *ob, const Pending *p, Occurrence *o,
 {
         *known = ob->schedule &&
                  planner_find_occurrence(ob->schedule, p->series_id, p->session_start, o);
-        return *known ? outbox_describe(o->series, o->start)
+        return *known ? outbox_describe(o)
                       : g_strdup_printf("%s (no longer in the schedule)", p->series_id);
 }
 
@@ -140,7 +141,7 @@ static void dispatch(Outbox *ob, const DueReminder *d, Pending *p, int64_t now)
                 .summary = summary,
                 .body = body,
                 .notes_path = notes,
-                .title = se->privacy ? NULL : se->title,
+                .title = se->privacy ? NULL : d->occ.title,
                 /* The session's earlier notification, if still on screen, gives way. */
                 .replaces_id = state_notification(ob->record, se->id, d->occ.start),
                 .offer_snooze = !d->checkin && d->occ.start - now >= SNOOZE_MIN_LEFT,
@@ -149,7 +150,7 @@ static void dispatch(Outbox *ob, const DueReminder *d, Pending *p, int64_t now)
         p->sending = true;
         p->ticket = ob->next_ticket++;
         if (d->n_collapsed > 1) {
-                g_autofree char *what = outbox_describe(se, d->occ.start);
+                g_autofree char *what = outbox_describe(&d->occ);
                 log_info("%u missed reminders for %s go out as one", d->n_collapsed, what);
         }
         notifier_send(ob->notifier, &notice, p->ticket);
@@ -309,7 +310,7 @@ static void record_sent(Outbox *ob, const Pending *p, uint32_t id, int64_t now)
         } else {
                 state_mark(ob->record, p->series_id, p->session_start, p->instant);
                 int64_t late = now - p->instant;
-                g_autofree char *at = known ? format_short(o.series->tz, p->instant)
+                g_autofree char *at = known ? format_short(o.tz, p->instant)
                                             : g_strdup_printf("%" PRId64, p->instant);
                 if (late >= PLANNER_LATE_AFTER)
                         log_notice("Sent late: the reminder of %s for %s (%" PRId64

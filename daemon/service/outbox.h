@@ -55,4 +55,4 @@ unsigned outbox_waiting(const Outbox *ob, const char *except_id, int64_t except_
 
 /* How the logs name an occurrence: "therapy ("Therapy with Dr. Rivera") Tue 1 Dec 14:00",
  * or the id alone with privacy (the title is the person's own words). */
-char *outbox_describe(const Series *se, int64_t start);
+char *outbox_describe(const Occurrence *o);

@@ -17,7 +17,7 @@ static void append_reminder(const StatusInput *in, GString *out, const Plan *p)
         } else if (phase == OUTBOX_SENDING) {
                 g_string_append(out, _("reminder going out now"));
         } else if (p->next_reminder != INT64_MIN) {
-                g_autofree char *r = format_short(se->tz, p->next_reminder);
+                g_autofree char *r = format_short(p->next.tz, p->next_reminder);
                 /* TRANSLATORS: in the status, after "Next: …; "; %s is a date and time. */
                 g_string_append_printf(out, _("reminder %s"), r);
         } else {
@@ -38,11 +38,11 @@ static char *checkin_text(const StatusInput *in, const Plan *p)
         if (!p->has_next)
                 return g_strdup_printf(_("Check-in %s; no session upcoming"), when);
         const Series *se = p->next.series;
-        g_autofree char *next = format_short(se->tz, p->next.start);
+        g_autofree char *next = format_short(p->next.tz, p->next.start);
         /* TRANSLATORS: %1$s the check-in's date and time, %2$s the next session's title,
          * %3$s its date and time. */
         return g_strdup_printf(_("Check-in %1$s; next: %2$s, %3$s"), when,
-                               se->privacy ? _("Session") : se->title, next);
+                               se->privacy ? _("Session") : p->next.title, next);
 }
 
 static char *problem_text(const StatusInput *in)
@@ -71,11 +71,11 @@ char *status_text(const StatusInput *in, const Plan *p)
                 return checkin_text(in, p);
 
         const Series *se = p->next.series;
-        g_autofree char *when = format_short(se->tz, p->next.start);
+        g_autofree char *when = format_short(p->next.tz, p->next.start);
         /* With privacy the status says only that a session is coming, like the reminder. */
         GString *out = g_string_new(NULL);
         /* TRANSLATORS: the status line's start: %1$s the title, %2$s the date and time. */
-        g_string_append_printf(out, _("Next: %1$s, %2$s; "), se->privacy ? _("Session") : se->title,
+        g_string_append_printf(out, _("Next: %1$s, %2$s; "), se->privacy ? _("Session") : p->next.title,
                                when);
         append_reminder(in, out, p);
         return g_string_free(out, FALSE);
