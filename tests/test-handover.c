@@ -172,6 +172,31 @@ static void test_caps(void)
         g_string_free(more, TRUE);
 }
 
+/* Long sessions fill the bytes before the count: the list still fits its own format. */
+static void test_byte_cap(void)
+{
+        g_autoptr(Handover) h = handover_new();
+        char uid[HANDOVER_MAX_UID + 1];
+        memset(uid, 'u', HANDOVER_MAX_UID);
+        uid[HANDOVER_MAX_UID] = '\0';
+        char summary[HANDOVER_MAX_TEXT + 1];
+        memset(summary, 's', HANDOVER_MAX_TEXT);
+        summary[HANDOVER_MAX_TEXT] = '\0';
+        unsigned n = 0;
+        while (handover_add_session(h, n, n + 60, HANDOVER_NO_RID, "America/Argentina/Buenos_Aires",
+                                    uid, summary) == 0)
+                n++;
+        g_assert_cmpuint(n, <, HANDOVER_MAX_SESSIONS);
+        g_assert_cmpuint(n, >, 10000);
+        for (unsigned i = 0; i < HANDOVER_MAX_PROBLEMS; i++)
+                handover_add_problem(h, summary, summary);
+        g_autofree char *text = handover_format(h);
+        g_assert_cmpuint(strlen(text), <=, HANDOVER_MAX_BYTES);
+        g_autoptr(Handover) back = NULL;
+        g_assert_cmpint(handover_parse_buf(text, strlen(text), &back, NULL), ==, 0);
+        g_assert_cmpuint(back->sessions->len, ==, n);
+}
+
 int main(int argc, char **argv)
 {
         g_test_init(&argc, &argv, NULL);
@@ -179,5 +204,6 @@ int main(int argc, char **argv)
         g_test_add_func("/handover/parse-bad", test_parse_bad);
         g_test_add_func("/handover/format-cleans", test_format_cleans);
         g_test_add_func("/handover/caps", test_caps);
+        g_test_add_func("/handover/byte-cap", test_byte_cap);
         return g_test_run();
 }

@@ -91,13 +91,19 @@ int handover_add_session(Handover *h, int64_t start, int64_t end, int64_t rid,
                 return -EINVAL;
         if (h->sessions->len >= HANDOVER_MAX_SESSIONS)
                 return -E2BIG;
+        g_autofree char *text = clean_text(summary, HANDOVER_MAX_TEXT);
+        /* "S", three numbers of at most 20 characters, six tabs, a newline. */
+        size_t bytes = 1 + 3 * 20 + 7 + strlen(zone) + strlen(uid) + strlen(text);
+        if (h->text_bytes + bytes > HANDOVER_MAX_BYTES - HANDOVER_RESERVE)
+                return -E2BIG;
+        h->text_bytes += bytes;
         HandoverSession s = {
                 .start = start,
                 .end = end,
                 .rid = rid,
                 .zone = g_strdup(zone),
                 .uid = g_strdup(uid),
-                .summary = clean_text(summary, HANDOVER_MAX_TEXT),
+                .summary = g_steal_pointer(&text),
         };
         g_array_append_val(h->sessions, s);
         return 0;

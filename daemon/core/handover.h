@@ -30,13 +30,15 @@
 #include <stdint.h>
 
 #define HANDOVER_MAGIC "nudge-calendar 1"
-#define HANDOVER_MAX_BYTES (8u << 20)
-#define HANDOVER_MAX_SESSIONS 20000u
+#define HANDOVER_MAX_BYTES (16u << 20)
+#define HANDOVER_MAX_SESSIONS 100000u
 #define HANDOVER_MAX_PROBLEMS 200u
 #define HANDOVER_MAX_UID 512u
 #define HANDOVER_MAX_TEXT 200u
 #define HANDOVER_MAX_ZONE 64u
 #define HANDOVER_NO_RID INT64_MIN
+/* Room kept in HANDOVER_MAX_BYTES for the magic, the P lines and the T line. */
+#define HANDOVER_RESERVE (HANDOVER_MAX_PROBLEMS * (2 * HANDOVER_MAX_TEXT * 3 + 8) + 256)
 
 typedef struct {
         int64_t start, end;
@@ -53,6 +55,7 @@ typedef struct {
         GArray *problems; /* of HandoverProblem */
         uint64_t allday;  /* all-day events left out */
         uint64_t problems_left_out; /* problems beyond HANDOVER_MAX_PROBLEMS */
+        size_t text_bytes; /* what the S lines take once formatted, at most */
 } Handover;
 
 Handover *handover_new(void);
@@ -61,7 +64,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(Handover, handover_free)
 
 /* Adds a session; copies the strings. Text is cleaned as the format requires (control
  * characters become blanks; summary cut to MAX_TEXT at a character boundary; invalid
- * UTF-8 replaced). Returns -E2BIG when the list is full, -EINVAL for a uid that is empty
+ * UTF-8 replaced). Returns -E2BIG when the list is full (MAX_SESSIONS, or S lines that
+ * would leave less than HANDOVER_RESERVE of MAX_BYTES for the rest), -EINVAL for a uid that is empty
  * or longer than MAX_UID, a zone that is no zone name, or end < start. */
 int handover_add_session(Handover *h, int64_t start, int64_t end, int64_t rid,
                          const char *zone, const char *uid, const char *summary);
