@@ -42,11 +42,34 @@ static bool is_control(gunichar c)
         return c < 0x20 || (c >= 0x7f && c <= 0x9f);
 }
 
+/* Text as the format holds it: valid UTF-8 without controls, within the bound. */
+static bool text_ok(const char *s, size_t len, size_t max)
+{
+        if (len > max)
+                return false;
+        size_t i = 0;
+        while (i < len && (unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x7f)
+                i++; /* printable ASCII, the common case, needs no decoding */
+        if (i == len)
+                return true;
+        if (!g_utf8_validate(s + i, (gssize)(len - i), NULL))
+                return false;
+        for (const char *p = s + i; p < s + len; p = g_utf8_next_char(p))
+                if (is_control(g_utf8_get_char(p)))
+                        return false;
+        return true;
+}
+
 /* Valid UTF-8, controls as blanks, at most `max` bytes cut at a character boundary. */
 static char *clean_text(const char *s, size_t max)
 {
-        g_autofree char *valid = g_utf8_make_valid(s ? s : "", -1);
-        GString *out = g_string_sized_new(strlen(valid));
+        if (!s)
+                return g_strdup("");
+        size_t len = strlen(s);
+        if (text_ok(s, len, max))
+                return g_strndup(s, len);
+        g_autofree char *valid = g_utf8_make_valid(s, -1);
+        GString *out = g_string_sized_new(MIN(strlen(valid), max));
         for (const char *p = valid; *p; p = g_utf8_next_char(p)) {
                 gunichar c = g_utf8_get_char(p);
                 size_t n = (size_t)(g_utf8_next_char(p) - p);
@@ -58,17 +81,6 @@ static char *clean_text(const char *s, size_t max)
                         g_string_append_len(out, p, (gssize)n);
         }
         return g_string_free(out, FALSE);
-}
-
-/* Text as the format holds it: valid UTF-8 without controls, within the bound. */
-static bool text_ok(const char *s, size_t len, size_t max)
-{
-        if (len > max || !g_utf8_validate(s, (gssize)len, NULL))
-                return false;
-        for (const char *p = s; p < s + len; p = g_utf8_next_char(p))
-                if (is_control(g_utf8_get_char(p)))
-                        return false;
-        return true;
 }
 
 /* An IANA zone name's alphabet (as tz.c takes them). */
@@ -159,19 +171,42 @@ void handover_sort(Handover *h)
         g_array_set_size(h->sessions, w);
 }
 
+/* Appends "\t" and v in decimal: the S lines are most of a list, and printf the most of
+ * their cost. */
+static void put_tab_int(GString *out, int64_t v)
+{
+        char buf[24], *p = buf + sizeof(buf);
+        uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+        do
+                *--p = (char)('0' + u % 10);
+        while ((u /= 10) > 0);
+        if (v < 0)
+                *--p = '-';
+        *--p = '\t';
+        g_string_append_len(out, p, buf + sizeof(buf) - p);
+}
+
 char *handover_format(Handover *h)
 {
         handover_sort(h);
-        GString *out = g_string_new(HANDOVER_MAGIC "\n");
+        GString *out = g_string_sized_new(h->text_bytes + 4096);
+        g_string_append(out, HANDOVER_MAGIC "\n");
         for (guint i = 0; i < h->sessions->len; i++) {
                 HandoverSession *s = &g_array_index(h->sessions, HandoverSession, i);
-                g_string_append_printf(out, "S\t%" G_GINT64_FORMAT "\t%" G_GINT64_FORMAT "\t",
-                                       s->start, s->end);
+                g_string_append_c(out, 'S');
+                put_tab_int(out, s->start);
+                put_tab_int(out, s->end);
                 if (s->rid == HANDOVER_NO_RID)
-                        g_string_append_c(out, '-');
+                        g_string_append(out, "\t-");
                 else
-                        g_string_append_printf(out, "%" G_GINT64_FORMAT, s->rid);
-                g_string_append_printf(out, "\t%s\t%s\t%s\n", s->zone, s->uid, s->summary);
+                        put_tab_int(out, s->rid);
+                g_string_append_c(out, '\t');
+                g_string_append(out, s->zone);
+                g_string_append_c(out, '\t');
+                g_string_append(out, s->uid);
+                g_string_append_c(out, '\t');
+                g_string_append(out, s->summary);
+                g_string_append_c(out, '\n');
         }
         for (guint i = 0; i < h->problems->len; i++) {
                 HandoverProblem *p = &g_array_index(h->problems, HandoverProblem, i);
