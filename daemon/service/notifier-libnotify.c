@@ -30,7 +30,13 @@ typedef struct {
          * the server's close for the old one would then reach the new one, which gets the
          * same id, and its buttons would stop working. */
         GHashTable *gone;
+        /* Ids the server closed while we held no notification with that id: a server may
+         * close one before the answer to its Notify arrives (and libnotify, which matches
+         * a close to a notification by an id it does not know yet, drops that close). */
+        GHashTable *closed_unknown;
         guint watch;       /* the server's bus name, watched (never activated) */
+        GDBusConnection *bus; /* where NotificationClosed is watched, once the server appeared */
+        guint closed_sub;
 } LibnotifyNotifier;
 
 /* The capabilities of the server that owns the name now, asked once when it appears, so
@@ -90,6 +96,7 @@ static void ln_unref(LibnotifyNotifier *n)
                 return;
         g_hash_table_destroy(n->shown);
         g_hash_table_destroy(n->gone);
+        g_hash_table_destroy(n->closed_unknown);
         g_free(n);
 }
 
@@ -347,8 +354,12 @@ static void on_shown(GObject *source, GAsyncResult *res, gpointer userdata)
                 Shown *old = ok ? find_shown(n, sh->replaces_id) : NULL;
                 if (old)
                         g_hash_table_remove(n->shown, old);
-                if (ok)
+                if (ok && g_hash_table_remove(n->closed_unknown, GUINT_TO_POINTER(sh->id)))
+                        sh->closed_early = true;
+                if (ok && !sh->closed_early)
                         g_hash_table_remove(n->gone, GUINT_TO_POINTER(sh->id)); /* on screen */
+                else if (ok)
+                        g_hash_table_add(n->gone, GUINT_TO_POINTER(sh->id));
                 if (ok && !sh->closed_early)
                         g_hash_table_add(n->shown, sh);
                 else
@@ -407,9 +418,35 @@ static void warm_in_thread(GTask *task, gpointer source, gpointer task_data,
         g_task_return_boolean(task, TRUE);
 }
 
+/* Every close the server announces; those of notifications we hold go through libnotify's
+ * "closed" (on_closed), the others are kept for on_shown. */
+static void on_bus_closed(GDBusConnection *connection, const char *sender, const char *path,
+                          const char *iface, const char *signal, GVariant *params,
+                          gpointer userdata)
+{
+        LibnotifyNotifier *n = userdata;
+        if (!g_variant_is_of_type(params, G_VARIANT_TYPE("(uu)")))
+                return;
+        uint32_t id, reason;
+        g_variant_get(params, "(uu)", &id, &reason);
+        if (id && !find_shown(n, id))
+                g_hash_table_add(n->closed_unknown, GUINT_TO_POINTER(id));
+}
+
 static void on_server_appeared(GDBusConnection *connection, const char *name,
                                const char *owner, gpointer userdata)
 {
+        LibnotifyNotifier *n = userdata;
+        /* Ids of an earlier server mean nothing to this one. */
+        g_hash_table_remove_all(n->closed_unknown);
+        if (!n->bus) {
+                n->bus = g_object_ref(connection);
+                n->closed_sub = g_dbus_connection_signal_subscribe(
+                        connection, "org.freedesktop.Notifications",
+                        "org.freedesktop.Notifications", "NotificationClosed",
+                        "/org/freedesktop/Notifications", NULL, G_DBUS_SIGNAL_FLAGS_NONE,
+                        on_bus_closed, n, NULL);
+        }
         /* A new server may offer other things than the last one. Ask it now, in a worker
          * (the question blocks), so that the next reminder need not. */
         caps_forget();
@@ -430,6 +467,10 @@ static void ln_destroy(Notifier *base)
         if (n->watch)
                 g_bus_unwatch_name(n->watch);
         n->watch = 0;
+        if (n->bus) {
+                g_dbus_connection_signal_unsubscribe(n->bus, n->closed_sub);
+                g_clear_object(&n->bus);
+        }
         n->freed = true;
         /* Sends in flight keep the struct alive; their results are then dropped. */
         g_hash_table_remove_all(n->shown);
@@ -437,6 +478,12 @@ static void ln_destroy(Notifier *base)
 }
 
 static const NotifierOps libnotify_ops = { ln_send, ln_destroy };
+
+unsigned notifier_libnotify_on_screen(const Notifier *base)
+{
+        g_return_val_if_fail(base && base->ops == &libnotify_ops, 0);
+        return g_hash_table_size(((const LibnotifyNotifier *)base)->shown);
+}
 
 Notifier *notifier_new_libnotify(const NotifierEvents *events)
 {
@@ -448,6 +495,7 @@ Notifier *notifier_new_libnotify(const NotifierEvents *events)
         n->shown = g_hash_table_new_full(g_direct_hash, g_direct_equal, (GDestroyNotify)shown_free,
                                          NULL);
         n->gone = g_hash_table_new(g_direct_hash, g_direct_equal);
+        n->closed_unknown = g_hash_table_new(g_direct_hash, g_direct_equal);
         /* notify_init only records the name: it does not talk to the bus, so it cannot
          * block or fail for want of a server. */
         if (!notify_is_initted())
@@ -458,6 +506,6 @@ Notifier *notifier_new_libnotify(const NotifierEvents *events)
         g_thread_pool_set_max_idle_time(0);
         n->watch = g_bus_watch_name(G_BUS_TYPE_SESSION, "org.freedesktop.Notifications",
                                     G_BUS_NAME_WATCHER_FLAGS_NONE, on_server_appeared,
-                                    on_server_vanished, NULL, NULL);
+                                    on_server_vanished, n, NULL);
         return &n->base;
 }

@@ -60,6 +60,9 @@ struct Notifier {
 
 /* The desktop backend; never fails to construct (the server may come later). */
 Notifier *notifier_new_libnotify(const NotifierEvents *events);
+/* How many of its notifications the desktop backend holds as still on screen (their
+ * buttons may still be clicked): one closed by the server is let go at once. */
+unsigned notifier_libnotify_on_screen(const Notifier *n);
 /* Prints each notice to `out` as one line; every send succeeds. */
 Notifier *notifier_new_stdout(FILE *out, const NotifierEvents *events);
 void notifier_free(Notifier *n);

@@ -7,7 +7,9 @@
 # Owns org.freedesktop.Notifications on the session bus, answers
 # GetCapabilities with the given list, and appends each Notify call to LOG as
 # one JSON line in the format of notify-recorder.py ("server": "fake").
-# READYFILE is created once the name is owned. Real servers (dunst) are used
+# READYFILE is created once the name is owned. With FAKE_CLOSE_AT_ONCE=TEXT in the
+# environment, a notification whose summary holds TEXT is closed (NotificationClosed,
+# reason 1) before Notify answers, as a server that expires it at once may do. Real servers (dunst) are used
 # wherever a test can; this one stands in for the servers that list no actions.
 import json
 import os
@@ -39,8 +41,17 @@ class Server(dbus.service.Object):
     def GetServerInformation(self):
         return ("nudge-test-server", "nudge", "1.0", "1.2")
 
-    @dbus.service.method(NAME, in_signature="susssasa{sv}i", out_signature="u")
-    def Notify(self, app, replaces_id, icon, summary, body, actions, hints, timeout):
+    @dbus.service.method(NAME, in_signature="susssasa{sv}i", out_signature="u",
+                         async_callbacks=("reply", "error"))
+    def Notify(self, app, replaces_id, icon, summary, body, actions, hints, timeout,
+               reply, error):
+        nid = self.record(app, replaces_id, icon, summary, body, actions, hints, timeout)
+        close = os.environ.get("FAKE_CLOSE_AT_ONCE")
+        if close and close in str(summary):
+            self.NotificationClosed(nid, 1)  # on the bus before the reply
+        reply(dbus.UInt32(nid))
+
+    def record(self, app, replaces_id, icon, summary, body, actions, hints, timeout):
         nid = int(replaces_id) or self.next_id
         self.next_id = max(self.next_id, nid) + 1
         rec = {
@@ -61,7 +72,7 @@ class Server(dbus.service.Object):
         fd = os.open(self.log_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         os.write(fd, (json.dumps(rec, ensure_ascii=False) + "\n").encode("utf-8"))
         os.close(fd)
-        return dbus.UInt32(nid)
+        return nid
 
     @dbus.service.method(NAME, in_signature="u", out_signature="")
     def CloseNotification(self, nid):
