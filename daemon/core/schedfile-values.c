@@ -501,8 +501,11 @@ bool value_match(Report *r, unsigned line, const char *v, char ***out)
                 return false;
         }
         if (phrases->len > CALREQ_MAX_MATCH) {
-                report(r, line, _("match has %u phrases; at most %u are allowed"), phrases->len,
-                       CALREQ_MAX_MATCH);
+                /* TRANSLATORS: the number of phrases is always more than the limit (64). */
+                report(r, line, ngettext("match has %u phrase; at most %u are allowed",
+                                         "match has %u phrases; at most %u are allowed",
+                                         phrases->len),
+                       phrases->len, CALREQ_MAX_MATCH);
                 return false;
         }
         g_ptr_array_add(phrases, NULL);
