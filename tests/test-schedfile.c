@@ -745,6 +745,20 @@ static void test_calendar_values(void)
         g_assert_false(w->series[1].has_title);
         g_assert_null(w->series[0].calendar);
 
+        /* No message about a link repeats it: a link holds a token. */
+        static const char *const links[] = {
+                "http://example.org/t0k3n", "ftp://example.org/t0k3n", "https:/example.org/t0k3n",
+                "https://sam:t0k3n@example.org/", "https://example.org/t0k3n x",
+                "https://example.org:99999/t0k3n", "https:///t0k3n", "webcal:t0k3n",
+        };
+        for (size_t i = 0; i < G_N_ELEMENTS(links); i++) {
+                g_autofree char *ini = g_strdup_printf("[t]\ncalendar = %s\n", links[i]);
+                g_autofree char *msg = errors_of(ini, strlen(ini), NULL);
+                g_test_message("%s: %s", links[i], msg);
+                g_assert_cmpstr(msg, !=, "");
+                g_assert_null(strstr(msg, "t0k3n"));
+        }
+
         /* 65 phrases are too many for the calendar reader. */
         GString *many = g_string_new("[t]\ncalendar = ~/c.ics\nmatch = p0");
         for (int i = 1; i < 65; i++)
