@@ -8,7 +8,7 @@
 cd "$T" || exit 1
 
 # ---- broken schedules: every problem, at its line -------------------------------------------
-for name in typo structure values kinds; do
+for name in typo structure values kinds calendar; do
         fixture "bad-$name.ini"
         run "$NUDGE" check --config "bad-$name.ini"
         status "check bad-$name.ini exits 78" 78
