@@ -120,9 +120,9 @@ status "a schedule file with a URL that others can read: exit 78" 78
 like "... the parser's message reaches the person, with chmod" "$err" "chmod"
 
 # ---- a terminal: the prompt, no echo, and echo back after Ctrl-C ----------------------
-# tty.py drives nudge on a pseudo-terminal: prints what the terminal showed, then
+# pty-drive.py drives nudge on a pseudo-terminal: prints what the terminal showed, then
 # "echo=1|0" (the terminal's ECHO flag once nudge is gone), then nudge's exit status.
-cat >tty.py <<'EOF'
+cat >pty-drive.py <<'EOF'
 import os, pty, select, sys, termios, time
 answer, argv = sys.argv[1], sys.argv[2:]
 pid, fd = pty.fork()
@@ -149,14 +149,14 @@ sys.stdout.write(seen.decode(errors="replace") + "\n")
 print("echo=%d" % (1 if echo else 0))
 print("status=%s" % (os.waitstatus_to_exitcode(st)))
 EOF
-ttyout=$(timeout 30 python3 tty.py "$PW" "$NUDGE" password -c s.ini nextcloud 2>&1)
+ttyout=$(timeout 30 python3 pty-drive.py "$PW" "$NUDGE" password -c s.ini nextcloud 2>&1)
 printf '%s\n' "$ttyout" >>"$T/.all"
 like "on a terminal it asks, naming section, host and user" "$ttyout" \
         "Password for calendar \[nextcloud\] at cloud.example.org \(user sam\): "
 like "... stores what was typed" "$ttyout" "Stored the password of calendar \[nextcloud\]"
 is "... (the keyring has it)" "$(lookup "$url")" "$PW"
 like "... with the terminal's echo back on afterwards" "$ttyout" "echo=1"
-ttyout=$(timeout 30 python3 tty.py "^C" "$NUDGE" password -c s.ini bob 2>&1)
+ttyout=$(timeout 30 python3 pty-drive.py "^C" "$NUDGE" password -c s.ini bob 2>&1)
 printf '%s\n' "$ttyout" >>"$T/.all"
 like "Ctrl-C at the prompt ends nudge by SIGINT" "$ttyout" "status=-2"
 like "... and gives the terminal its echo back" "$ttyout" "echo=1"
