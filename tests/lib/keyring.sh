@@ -57,7 +57,9 @@ EOF
         }
         export DBUS_SESSION_BUS_ADDRESS=$(printf '%s\n' "$info" | sed -n 1p)
         keyring__bus_pid=$(printf '%s\n' "$info" | sed -n 2p)
-        trap keyring__cleanup EXIT
+        # Each helper adds its own stop to the list that the EXIT trap runs.
+        TEST_AT_EXIT+=(keyring__cleanup)
+        trap 'for f in "${TEST_AT_EXIT[@]}"; do "$f"; done' EXIT
 }
 
 # keyring__owned NAME: whether NAME has an owner on the bus.
