@@ -162,8 +162,27 @@ like "Ctrl-C at the prompt ends nudge by SIGINT" "$ttyout" "status=-2"
 like "... and gives the terminal its echo back" "$ttyout" "echo=1"
 is "... and the stored password stays" "$(lookup "$url_bob")" "bobs-pw"
 
+# ---- the lookups nudged uses (tests/password-probe: sync, async, cancelled) ------------
+PROBE=$top_builddir/tests/password-probe
+if [ -x "$PROBE" ]; then
+        is "lookup: the stored password" "$(timeout 10 "$PROBE" sync "$url" "$PW")" "match"
+        is "lookup, async: the stored password" "$(timeout 10 "$PROBE" async "$url" "$PW")" "match"
+        is "lookup, async: another account's is another" \
+                "$(timeout 10 "$PROBE" async "$url_bob" "$PW")" "differs"
+        is "lookup, async: none stored" \
+                "$(timeout 10 "$PROBE" async https://nobody@cloud.example.org/)" "none"
+        like "lookup, async, cancelled: says so" \
+                "$(timeout 10 "$PROBE" cancel "$url" "$PW")" "^error g-io-error-quark/19: "
+else
+        skip "the lookups nudged uses" "no tests/password-probe (make check builds it)"
+fi
+
 # ---- no Secret Service, no bus -------------------------------------------------------
 keyring_stop
+if [ -x "$PROBE" ]; then
+        like "lookup, async, no Secret Service: says so" \
+                "$(timeout 10 "$PROBE" async "$url" "$PW")" "^error no-service: .*gnome-keyring"
+fi
 run_input "$PW" "$NUDGE" password -c s.ini nextcloud
 status "no Secret Service on the bus: exit 1" 1
 like "... saying so and what to install" "$err" "no Secret Service on the session bus.*gnome-keyring.*KWallet"
