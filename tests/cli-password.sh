@@ -177,7 +177,19 @@ else
         skip "the lookups nudged uses" "no tests/password-probe (make check builds it)"
 fi
 
-# ---- no Secret Service, no bus -------------------------------------------------------
+# ---- a locked keyring, no Secret Service, no bus ---------------------------------------
+keyring_stop
+keyring_start --locked
+run_input "$PW2" "$NUDGE" password -c s.ini nextcloud
+status "a locked keyring that cannot be unlocked here: exit 1" 1
+like "... saying so and how to unlock it" "$err" "keyring is locked.*unlock it"
+run "$NUDGE" password -c s.ini --forget nextcloud
+status "--forget in a locked keyring: exit 1" 1
+like "... saying so" "$err" "keyring is locked"
+if [ -x "$PROBE" ]; then
+        like "lookup, async, locked: says so (not \"none stored\")" \
+                "$(timeout 10 "$PROBE" async "$url" "$PW")" "^error locked: "
+fi
 keyring_stop
 if [ -x "$PROBE" ]; then
         like "lookup, async, no Secret Service: says so" \

@@ -184,6 +184,9 @@ bool password_clear_sync(const char *url, bool *removed, GError **error)
 {
         GError *e = NULL;
         gboolean any = secret_password_clear_sync(&schema, NULL, &e, "url", url, NULL);
+        /* Nothing removed from a locked keyring says nothing about what is in it. */
+        if (!e && !any && default_locked(&e) && !e)
+                e = g_error_new_literal(SECRET_ERROR, SECRET_ERROR_IS_LOCKED, "locked");
         if (e) {
                 set_error(error, e);
                 return false;

@@ -68,13 +68,19 @@ keyring__owned() {
                 org.freedesktop.DBus.NameHasOwner "string:$1" 2>/dev/null | grep -q 'boolean true'
 }
 
-# keyring_start: gnome-keyring-daemon's Secret Service on the bus, its login keyring
-# (in $XDG_DATA_HOME/keyrings) created or unlocked with $KEYRING_PASSWORD; waits until
-# org.freedesktop.secrets is owned.
+# keyring_start [--locked]: gnome-keyring-daemon's Secret Service on the bus, its login
+# keyring (in $XDG_DATA_HOME/keyrings) created or unlocked with $KEYRING_PASSWORD; with
+# --locked, left locked (and with no prompter on the bus, it cannot be unlocked). Waits
+# until org.freedesktop.secrets is owned.
 keyring_start() {
-        printf '%s' "$KEYRING_PASSWORD" |
-                gnome-keyring-daemon --foreground --unlock --components=secrets \
+        if [ "${1:-}" = --locked ]; then
+                gnome-keyring-daemon --foreground --components=secrets </dev/null \
                         >"$T/keyring.log" 2>&1 &
+        else
+                printf '%s' "$KEYRING_PASSWORD" |
+                        gnome-keyring-daemon --foreground --unlock --components=secrets \
+                                >"$T/keyring.log" 2>&1 &
+        fi
         keyring__pid=$!
         local i
         for ((i = 0; i < 100; i++)); do
