@@ -182,7 +182,7 @@ keyring_stop
 keyring_start --locked
 run_input "$PW2" "$NUDGE" password -c s.ini nextcloud
 status "a locked keyring that cannot be unlocked here: exit 1" 1
-like "... saying so and how to unlock it" "$err" "keyring is locked.*unlock it"
+like "... saying so and how to unlock it" "$err" "keyring is locked.*was not unlocked.*unlock it in Passwords and Keys"
 run "$NUDGE" password -c s.ini --forget nextcloud
 status "--forget in a locked keyring: exit 1" 1
 like "... saying so" "$err" "keyring is locked"

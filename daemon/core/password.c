@@ -56,12 +56,14 @@ static void set_error(GError **error, GError *e)
                  g_error_matches(e, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_METHOD) ||
                  g_error_matches(e, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_OBJECT))
                 /* gnome-keyring answers UnknownMethod for the default keyring it could
-                 * not create (the prompt for its password could not be shown). */
+                 * not create (the prompt for its password could not be shown). A
+                 * dismissed unlock prompt leaves the item locked, without an error. */
                 g_set_error_literal(error, PASSWORD_ERROR, PASSWORD_ERROR_LOCKED,
                                     _("the keyring is locked (or there is none yet) and "
-                                      "no prompt to unlock it could be shown here: log in "
-                                      "to the desktop or unlock it in Passwords and Keys "
-                                      "(seahorse), then try again"));
+                                      "was not unlocked: no prompt could be shown here, "
+                                      "or it was dismissed; log in to the desktop or "
+                                      "unlock it in Passwords and Keys (seahorse), then "
+                                      "try again"));
         else if (!session_bus())
                 g_set_error_literal(error, PASSWORD_ERROR, PASSWORD_ERROR_NO_SERVICE,
                                     _("there is no session bus (D-Bus) here to reach the "
