@@ -20,7 +20,10 @@ static const SecretSchema schema = {
         0, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
 };
 
-G_DEFINE_QUARK(nudge-password-error-quark, password_error)
+GQuark password_error_quark(void)
+{
+        return g_quark_from_static_string("nudge-password-error-quark");
+}
 
 /* Whether `e` says that nobody answers for the Secret Service on the session bus (or that
  * there is no session bus at all). */
