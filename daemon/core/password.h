@@ -20,7 +20,10 @@ typedef enum {
 } PasswordError;
 GQuark password_error_quark(void);
 
-/* Looks the password of `url` up: the password (free with password_free), or NULL with
+/* `url` is always a calendar's CalendarSpec.url (webcal:// written as https://), with the
+ * user name it holds: the same key for `nudge password` and for nudged.
+ *
+ * Looks the password of `url` up: the password (free with password_free), or NULL with
  * *error NULL when none is stored, or NULL with *error set when the Secret Service
  * cannot be reached. */
 char *password_lookup_sync(const char *url, GError **error);
