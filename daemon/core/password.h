@@ -25,7 +25,7 @@ GQuark password_error_quark(void);
  *
  * Looks the password of `url` up: the password (free with password_free), or NULL with
  * *error NULL when none is stored, or NULL with *error set when the Secret Service
- * cannot be reached. */
+ * cannot be reached or the keyring is locked (then nothing can be said of what it holds). */
 char *password_lookup_sync(const char *url, GError **error);
 /* The same, without blocking the caller's main loop (in a worker thread): `cb` runs in
  * the caller's thread-default main context; cancelled through `cancel`, the finish gives
