@@ -422,8 +422,10 @@ GArray *schedule_expand(const Schedule *s, int64_t from, int64_t to)
                 series_expand(&s->series[i], from, to, collect, all);
                 /* Local order is instant order, but for times in a daylight-saving gap:
                  * `once` 02:30 moves past a 03:00 of the same day. */
-                Occurrence *run = &g_array_index(all, Occurrence, first[i]);
                 size_t n = all->len - first[i];
+                if (n < 2)
+                        continue; /* (and all->data may still be NULL) */
+                Occurrence *run = &g_array_index(all, Occurrence, first[i]);
                 for (size_t k = 1; k < n; k++) {
                         if (run[k - 1].start > run[k].start) {
                                 qsort(run, n, sizeof(Occurrence), cmp_occurrence);
