@@ -16,7 +16,7 @@ complete_words() {
         printf '%s\n' "${COMPREPLY[@]}" | sort | tr '\n' ' ' | sed 's/ $//'
 }
 
-is "the subcommands" "$(complete_words nudge '')" "check edit list note notes"
+is "the subcommands" "$(complete_words nudge '')" "check edit list note notes password"
 is "a subcommand's options" "$(complete_words nudge list --)" "--config --days --from --help --json"
 is "note's options" "$(complete_words nudge note --q)" "--question"
 printf '[defaults]\nremind = 1d\n\n[Therapy]\nweekly = Tue 14:00\n[group-2]\nonce = 2030-01-01 10:00\n' >"$T/s.ini"
