@@ -152,14 +152,22 @@ unlike "no password in any output" "$(cat "$T/.all")" "secret|hunter2x"
 # gets EPERM; no AF_UNIX connect ever succeeds.
 if command -v strace >/dev/null; then
         ask nss "https://nudge-test.invalid:$hp/x"
-        DBUS_SESSION_BUS_ADDRESS=unix:path=$T/bus timeout 60 strace -f -qq -e trace=socket,connect \
+        DBUS_SESSION_BUS_ADDRESS=unix:path=$T/bus timeout 60 strace -f -qq \
+                -e trace=socket,connect,landlock_create_ruleset,landlock_restrict_self \
                 -o strace.log "$CAL" --serve <req >/dev/null 2>&1
         like "socket(AF_UNIX) fails with EPERM inside --serve" "$(cat strace.log)" \
                 'socket\(AF_UNIX.*= -1 EPERM'
         unlike "no AF_UNIX socket is ever made or connected" "$(cat strace.log)" \
                 'socket\(AF_UNIX.*= [0-9]|connect\([0-9]+, \{sa_family=AF_UNIX.*= 0'
+        # Landlock where the kernel has it (ABI 1 or later): the process restricts itself.
+        if grep -q 'landlock_create_ruleset(NULL, 0, LANDLOCK_CREATE_RULESET_VERSION) = [1-9]' strace.log; then
+                like "Landlock applied" "$(cat strace.log)" 'landlock_restrict_self\([0-9]+, 0\) += 0'
+        else
+                skip "Landlock applied" "the kernel has no Landlock"
+        fi
 else
         skip "socket(AF_UNIX) fails with EPERM inside --serve" "no strace"
+        skip "Landlock applied" "no strace"
 fi
 
 # A live --serve process (the stalled server keeps it waiting) runs with no new privileges
