@@ -148,6 +148,16 @@ expect "nothing listening" failed none "^gone \\(localhost\\): cannot fetch the 
 unlike "no reason names a URL's path or query" "$(cat "$T/.all")" "secret-path|token|feed\\.ics|auth\\.ics|lm\\.ics"
 unlike "no password in any output" "$(cat "$T/.all")" "secret|hunter2x"
 
+# TLS: the test's certificate is trusted only through NUDGE_CALENDAR_CA_FILE, and only
+# when the file cannot be changed by others.
+NUDGE_CALENDAR_CA_FILE= ask tls "$FEED"
+expect "an unknown certificate" failed none "^tls \\(localhost\\): the secure connection failed"
+cp srv/cert.pem loose.pem
+chmod 666 loose.pem
+NUDGE_CALENDAR_CA_FILE=$T/loose.pem ask tls "$FEED"
+expect "a CA file others can change is not trusted" failed none "the secure connection failed"
+like "and the log says why" "$err" "NUDGE_CALENDAR_CA_FILE ignored: others can change it"
+
 # The process cannot open a local socket: glibc's resolver tries nscd's socket first, and
 # gets EPERM; no AF_UNIX connect ever succeeds.
 if command -v strace >/dev/null; then
