@@ -287,7 +287,7 @@ static void start_request(Fetch *f)
 
 /* The CA file of $NUDGE_CALENDAR_CA_FILE, for tests against a server of their own: only
  * a file the user owns and others cannot change. NULL: the system's trust. */
-static GTlsDatabase *test_ca(Fetch *f)
+static GTlsDatabase *test_ca(void)
 {
         const char *path = g_getenv("NUDGE_CALENDAR_CA_FILE");
         struct stat st;
@@ -345,7 +345,7 @@ void fetch_run(const FetchIn *in, FetchOut *out)
                 g_autoptr(GProxyResolver) proxy = env_proxy();
                 f.session = soup_session_new_with_options("timeout", FETCH_TIMEOUT_S,
                                                           "proxy-resolver", proxy, NULL);
-                g_autoptr(GTlsDatabase) db = test_ca(&f);
+                g_autoptr(GTlsDatabase) db = test_ca();
                 if (db)
                         soup_session_set_tls_database(f.session, db);
                 f.loop = g_main_loop_new(NULL, FALSE);
