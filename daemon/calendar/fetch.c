@@ -59,12 +59,6 @@ static bool uri_allowed(GUri *u)
         return g_ascii_strcasecmp(scheme, "http") == 0 && is_loopback(host);
 }
 
-bool fetch_url_allowed(const char *url)
-{
-        g_autoptr(GUri) u = g_uri_parse(url, G_URI_FLAGS_NONE, NULL);
-        return u && uri_allowed(u);
-}
-
 char *fetch_name(const char *section, const char *url)
 {
         g_autoptr(GUri) u = url ? g_uri_parse(url, G_URI_FLAGS_NONE, NULL) : NULL;
