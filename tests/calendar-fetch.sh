@@ -99,7 +99,7 @@ fails() {
         is "$1: the cached sessions" "$(sessions)" 20
         is "$1: the cached copy is kept byte for byte" "$(cmp good.ics "$CACHE/feed.ics" && echo same)" same
 }
-fails html "the address answers a web page, not a calendar \\(perhaps a login page\\): the link may be wrong or expired" 200
+fails html "the address answers with a web page, not a calendar \\(perhaps a login page\\): the link may be wrong or expired" 200
 fails text "the answer is not a calendar \\(not iCalendar" 200
 fails truncated "the server closed the connection before the whole calendar came" 200
 fails big "the calendar is larger than 16 MiB" 200

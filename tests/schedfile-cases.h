@@ -10,7 +10,7 @@
 #define HINT_TIME "write the time as HH:MM, 24-hour (14:00, 09:30)"
 #define BAD_SECTION "is not a valid section name: use letters, digits, '-', '_' and '.'"
 #define BEFORE_SECTION "comes before any [section]: put it under [defaults] or under a session's header"
-#define NO_KIND "says not when it takes place: add weekly (Tue 14:00), monthly (2nd Wed 17:00), " \
+#define NO_KIND "does not say when it takes place: add weekly (Tue 14:00), monthly (2nd Wed 17:00), " \
                 "once (2026-12-02 09:30) or calendar (~/calendar.ics, or a link)"
 #define NOT_BOOL "is not on or off (yes/no, true/false and 1/0 work too)"
 #define NOT_DURATION "is not a duration: use 1m to 12h, as in 50m, 1h or 1h30m"

@@ -140,7 +140,7 @@ static void body_done(Fetch *f)
                 return;
         }
         if (looks_html(f->body)) {
-                fail(f, _("the address answers a web page, not a calendar (perhaps a login "
+                fail(f, _("the address answers with a web page, not a calendar (perhaps a login "
                           "page): the link may be wrong or expired"));
                 return;
         }

@@ -190,8 +190,9 @@ static bool read_password(const Series *s, const char *user, char *buf, size_t s
 {
         ssize_t n;
         if (isatty(STDIN_FILENO)) {
-                /* TRANSLATORS: %1$s is the section, %2$s the host, %3$s the user name. */
                 g_autofree char *prompt = g_strdup_printf(
+                        /* TRANSLATORS: %1$s is the section, %2$s the host, %3$s the user
+                         * name. */
                         _("Password for calendar [%1$s] at %2$s (user %3$s): "), s->id,
                         s->calendar->host, user);
                 n = read_from_tty(prompt, buf, size);

@@ -78,8 +78,8 @@ static void set_error(GError **error, GError *e)
                                       "passwords in: install gnome-keyring (or use KWallet "
                                       "with its Secret Service enabled) and log in again"));
         else
-                /* TRANSLATORS: %s is libsecret's or D-Bus's own message. */
                 g_set_error(error, PASSWORD_ERROR, PASSWORD_ERROR_FAILED,
+                            /* TRANSLATORS: %s is libsecret's or D-Bus's own message. */
                             _("the Secret Service failed: %s"), e->message);
         g_error_free(e);
 }

@@ -235,7 +235,7 @@ static bool series_when(Report *r, const Section *sec, Series *s, KeyId *kind_ou
                 return value_monthly(r, sec->vline[kind], sec->value[kind], s) && ok;
         if (kind == K_ONCE)
                 return value_once(r, sec->vline[kind], sec->value[kind], s) && ok;
-        report(r, sec->line, _("[%s] says not when it takes place: add weekly (Tue 14:00), "
+        report(r, sec->line, _("[%s] does not say when it takes place: add weekly (Tue 14:00), "
                              "monthly (2nd Wed 17:00), once (2026-12-02 09:30) or calendar "
                              "(~/calendar.ics, or a link)"), sec->id);
         return false;
