@@ -166,3 +166,26 @@ int calsaved_load(const char *path, const char *digest, CalSaved **out, char **w
                 return r;
         return calsaved_parse_buf(text, len, digest, out, why);
 }
+
+char *calsaved_name(const Series *se)
+{
+        const CalendarSpec *spec = se->calendar;
+        if (spec && spec->url && spec->host)
+                return g_strdup_printf("[%s] (%s)", se->id, spec->host);
+        return g_strdup_printf("[%s]", se->id);
+}
+
+CalRequest *calsaved_request(const Series *se, int64_t from, int64_t to, CalFetch fetch)
+{
+        const CalendarSpec *spec = se->calendar;
+        CalRequest *r = g_new0(CalRequest, 1);
+        r->section = g_strdup(se->id);
+        r->source = g_strdup(spec->url ? spec->url : spec->path);
+        r->zone = g_strdup(se->tz ? tz_name(se->tz) : "UTC");
+        r->from = from;
+        r->to = to;
+        r->duration = se->duration;
+        r->match = spec->match ? g_strdupv(spec->match) : g_new0(char *, 1);
+        r->fetch = fetch;
+        return r;
+}

@@ -15,10 +15,16 @@
 #include <glib.h>
 #include <stdint.h>
 
+#include "calreq.h"
 #include "handover.h"
 #include "schedule.h"
 
 #define CALSAVED_MAGIC "nudge-calendar-saved 1"
+/* The window nudged asks for: sessions from 35 days back (the notes of the last sessions)
+ * to 400 days ahead; asked again when less than CALSAVED_AHEAD_MIN is left ahead. */
+#define CALSAVED_BEFORE (35 * 86400LL)
+#define CALSAVED_AHEAD (400 * 86400LL)
+#define CALSAVED_AHEAD_MIN (365 * 86400LL)
 
 typedef struct {
         int64_t from, to; /* the window of the list */
@@ -50,3 +56,10 @@ int calsaved_save(const char *path, int64_t from, int64_t to, int64_t fetched,
 /* Reads it: 0 and *out; -ENOENT when there is none; -ESTALE for another digest; other
  * -errno with *why when it cannot be used (damaged, untrusted, too large). */
 int calsaved_load(const char *path, const char *digest, CalSaved **out, char **why);
+
+/* How logs, the status and messages name a calendar: "[practice] (booking.example.org)"
+ * for a URL (its host only: the rest of a URL is a secret), "[therapy]" for a file. */
+char *calsaved_name(const Series *se);
+/* The request for the sessions of `se` in [from, to) (no password). Free with
+ * calreq_free(). */
+CalRequest *calsaved_request(const Series *se, int64_t from, int64_t to, CalFetch fetch);

@@ -53,7 +53,7 @@ static char *problem_text(const StatusInput *in)
         return g_strdup_printf(_("%s; no schedule in force until it is fixed"), in->problem);
 }
 
-char *status_text(const StatusInput *in, const Plan *p)
+static char *schedule_text(const StatusInput *in, const Plan *p)
 {
         if (in->file_state == FILE_BROKEN)
                 return problem_text(in);
@@ -79,4 +79,13 @@ char *status_text(const StatusInput *in, const Plan *p)
                                when);
         append_reminder(in, out, p);
         return g_string_free(out, FALSE);
+}
+
+char *status_text(const StatusInput *in, const Plan *p)
+{
+        char *text = schedule_text(in, p);
+        if (!in->calendars)
+                return text;
+        g_autofree char *base = text;
+        return g_strdup_printf("%s; %s", base, in->calendars);
 }

@@ -22,6 +22,7 @@ typedef struct {
         const char *config_path;
         Tz *local;
         const Outbox *outbox;
+        const char *calendars; /* the calendars' problems (calendars_status()), or NULL */
 } StatusInput;
 
 /* Newly allocated. */
