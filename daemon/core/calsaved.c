@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "fileio.h"
+#include "i18n.h"
 
 #define DIGEST_HEX 64
 
@@ -188,4 +189,21 @@ CalRequest *calsaved_request(const Series *se, int64_t from, int64_t to, CalFetc
         r->match = spec->match ? g_strdupv(spec->match) : g_new0(char *, 1);
         r->fetch = fetch;
         return r;
+}
+
+/* The command and the status speak the person's language, the log English. */
+#define T(text) (translated ? _(text) : (text))
+
+char *calsaved_problem(const char *section, bool url, const char *reason, CalAuth auth,
+                       bool translated)
+{
+        if (auth == CALAUTH_NEEDED)
+                /* TRANSLATORS: %s is the section; keep "nudge password". */
+                return g_strdup_printf(T(N_("needs a password: run \"nudge password %s\"")), section);
+        if (auth == CALAUTH_REFUSED)
+                return g_strdup_printf(T(N_("the password was refused: run \"nudge password %s\"")),
+                                       section);
+        /* TRANSLATORS: %s is why, as the calendar reader says it. */
+        return g_strdup_printf(url ? T(N_("cannot be fetched: %s")) : T(N_("cannot be read: %s")),
+                               reason && *reason ? reason : "?");
 }

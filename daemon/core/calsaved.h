@@ -13,6 +13,7 @@
  * header, digest or list is not exactly right is not used. */
 #pragma once
 #include <glib.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "calreq.h"
@@ -63,3 +64,8 @@ char *calsaved_name(const Series *se);
 /* The request for the sessions of `se` in [from, to) (no password). Free with
  * calreq_free(). */
 CalRequest *calsaved_request(const Series *se, int64_t from, int64_t to, CalFetch fetch);
+/* What went wrong with a calendar, for a message after its name: "cannot be fetched:
+ * REASON", or for a 401 or 403 how to give the password. In the person's language when
+ * `translated` (the command, the status), else in English (the log). */
+char *calsaved_problem(const char *section, bool url, const char *reason, CalAuth auth,
+                       bool translated);

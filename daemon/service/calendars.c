@@ -137,23 +137,10 @@ void calendars_free(Calendars *c)
 /* The status is in the person's language, the log in English. */
 #define T(text) (translated ? _(text) : (text))
 
-static char *problem_what(const Cal *cal, bool translated)
-{
-        const char *section = cal->id;
-        if (cal->auth == CALAUTH_NEEDED)
-                /* TRANSLATORS: %s is the section; keep "nudge password". */
-                return g_strdup_printf(T(N_("needs a password: run \"nudge password %s\"")), section);
-        if (cal->auth == CALAUTH_REFUSED)
-                return g_strdup_printf(T(N_("the password was refused: run \"nudge password %s\"")),
-                                       section);
-        /* TRANSLATORS: %s is why, as the calendar reader says it. */
-        return g_strdup_printf(is_url(cal) ? T(N_("cannot be fetched: %s")) : T(N_("cannot be read: %s")),
-                               cal->reason);
-}
-
 static char *problem_text(const Cal *cal, Tz *tz, bool translated)
 {
-        g_autofree char *what = problem_what(cal, translated);
+        g_autofree char *what = calsaved_problem(cal->id, is_url(cal), cal->reason, cal->auth,
+                                                 translated);
         g_autofree char *when = cal->fetched > 0 ? format_short(tz, cal->fetched) : NULL;
         if (!cal->list)
                 /* TRANSLATORS: %1$s names the calendar ("[practice] (example.org)"), %2$s
