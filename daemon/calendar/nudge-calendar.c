@@ -2,6 +2,10 @@
 /* nudge-calendar: reads one calendar source and writes its sessions in the window as a
  * hand-over list on stdout, for nudged (which starts it sandboxed) and nudge.
  *
+ * Usage: nudge-calendar --serve
+ *   one request (calreq.h) on stdin, its reply on stdout: files and URLs, with the cache
+ *   and a sandbox of its own (serve.h). Exit status 0, 64 for a request that breaks the
+ *   format (a reply saying so is still written), 74 when stdout cannot be written.
  * Usage: nudge-calendar --zone ZONE --from UNIX --to UNIX [--duration SECONDS]
  *                       [--match PHRASE]... SOURCE
  * SOURCE is an .ics file or a folder of them. Exit status:
@@ -16,32 +20,29 @@
 #include <glib.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "exitcode.h"
+#include "fileio.h"
 #include "handover.h"
+#include "i18n.h"
 #include "ical.h"
+#include "serve.h"
 #include "source.h"
 #include "tz.h"
 
 #define EXIT_IOERR 74
 
-static bool write_all(int fd, const char *p, size_t n)
-{
-        while (n > 0) {
-                ssize_t w = write(fd, p, n);
-                if (w < 0 && errno == EINTR)
-                        continue;
-                if (w <= 0)
-                        return false;
-                p += w;
-                n -= (size_t)w;
-        }
-        return true;
-}
-
 int main(int argc, char **argv)
 {
+        /* GIO without the desktop: no GVfs, no dconf (both would want the session bus). */
+        g_setenv("GIO_USE_VFS", "local", TRUE);
+        g_setenv("GSETTINGS_BACKEND", "memory", TRUE);
+        if (argc == 2 && strcmp(argv[1], "--serve") == 0) {
+                i18n_init();
+                return serve_main();
+        }
         g_autofree char *zone = NULL;
         g_auto(GStrv) match = NULL;
         gint64 from = 0, to = 0, duration = 50 * 60;
@@ -78,21 +79,17 @@ int main(int argc, char **argv)
                 fprintf(stderr, "nudge-calendar: %s: %s\n", argv[1], why);
                 return EXIT_FAILURE;
         }
-        size_t n, good;
+        size_t n;
         g_autofree IcalText *texts = source_texts(src, &n);
         IcalSettings set = { (const char *const *)match, tz, duration, from, to };
-        g_autoptr(Handover) list = ical_read(texts, n, &set, &good);
-        /* One file that is not iCalendar is a source that cannot be read; in a folder,
-         * such a file is one problem among the rest. */
-        if (src->skipped->len + n == 1 && good == 0) {
-                HandoverProblem *p = &g_array_index(list->problems, HandoverProblem, 0);
-                fprintf(stderr, "nudge-calendar: %s: %s\n", argv[1], p->reason);
+        g_autoptr(Handover) list =
+                serve_read_texts(texts, n, &set, src->skipped, src->skipped_why, &why);
+        if (!list) {
+                fprintf(stderr, "nudge-calendar: %s: %s\n", argv[1], why);
                 return EXIT_FAILURE;
         }
-        for (guint i = 0; i < src->skipped->len; i++)
-                handover_add_problem(list, src->skipped->pdata[i], src->skipped_why->pdata[i]);
         g_autofree char *text = handover_format(list);
-        if (!write_all(STDOUT_FILENO, text, strlen(text)))
+        if (fileio_write_all(STDOUT_FILENO, text, strlen(text)) < 0)
                 return EXIT_IOERR;
         return EXIT_SUCCESS;
 }
