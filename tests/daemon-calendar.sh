@@ -1,0 +1,110 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# A calendar file's sessions through the real, sandboxed nudged (its unit as built, under a
+# private user manager, with dunst): a reminder on time for an event; the event moved in
+# the file: the reminder at the new time and none at the old, without a restart; an event
+# cancelled: none; the file made garbage: the status names the problem and the last good
+# sessions stay; a restart: the sessions come from the saved copy before the reader answers.
+set -uo pipefail
+. "${top_srcdir:-$(dirname "$0")/..}/tests/lib/desktop.sh"
+. "$top_srcdir/tests/lib/daemon.sh"
+
+tap_plan 14
+desktop_start
+# nudged starts the reader itself (no socket unit is installed here); make check exports
+# NUDGE_CALENDAR, and the manager passes NUDGE_* on to the unit.
+: "${NUDGE_CALENDAR:=$top_builddir/nudge-calendar}"
+[ -x "$NUDGE_CALENDAR" ] || desktop_bail "no calendar reader at $NUDGE_CALENDAR: run make first"
+desktop_setenv TZ=UTC NUDGE_CALENDAR="$NUDGE_CALENDAR"
+desktop_start_notifications
+daemon_install_unit
+
+CAL=$HOME/Calendars/personal.ics
+mkdir -p "$(dirname "$CAL")"
+utc() { date -u -d "@$1" +%Y%m%dT%H%M%SZ; }
+# event UID EPOCH SUMMARY [MORE LINES...]: one VEVENT of 1 minute.
+event() {
+        local uid=$1 at=$2 summary=$3
+        shift 3
+        printf '%s\n' "BEGIN:VEVENT" "UID:$uid" "DTSTAMP:20261101T000000Z" \
+                "DTSTART:$(utc "$at")" "DTEND:$(utc $((at + 60)))" "SUMMARY:$summary" "$@" \
+                "END:VEVENT"
+}
+# calendar EVENTS...: the file, written the way calendar programs do (renamed over it).
+calendar() {
+        { printf '%s\n' "BEGIN:VCALENDAR" "VERSION:2.0" "PRODID:-//nudge tests//EN"
+          printf '%s' "$*"
+          printf '%s\n' "END:VCALENDAR"; } | sed 's/$/\r/' >"$CAL.new" && mv -f "$CAL.new" "$CAL"
+}
+
+T=$(daemon_minute 45)
+LATER=$((T + 7200))
+# First session at T; "Moved session" at T+60, to be moved to T+120; "Cancelled session"
+# at T+90, to be cancelled; "Later session" two hours on; a dentist appointment that
+# `match` leaves out.
+calendar "$(event first@test "$T" "First session")
+$(event moved@test $((T + 60)) "Moved session")
+$(event cancelled@test $((T + 90)) "Cancelled session")
+$(event later@test "$LATER" "Later session")
+$(event dentist@test $((T + 30)) "Dentist")
+"
+daemon_schedule "[therapy]
+calendar = ~/Calendars/personal.ics
+match = session
+remind = 0m
+"
+systemctl --user start "$DAEMON_UNIT" || desktop_bail "nudged did not start: $(daemon_log | tail -n 5)"
+tap_check "the calendar's first session is the next one in the status" \
+        daemon_status_wait "Next: First session, $(daemon_short "$T")" 10
+
+SAVED=$XDG_STATE_HOME/nudge/calendar-therapy.list
+wait_for 10 test -s "$SAVED"
+tap_is "nudged saves the calendar's sessions, 0600" "$(stat -c %a "$SAVED" 2>/dev/null)" 600
+
+# ---- the event moved and another cancelled, in the file, while nudged runs -------------
+calendar "$(event first@test "$T" "First session")
+$(event moved@test $((T + 120)) "Moved session" "SEQUENCE:1")
+$(event cancelled@test $((T + 90)) "Cancelled session" "STATUS:CANCELLED")
+$(event later@test "$LATER" "Later session")
+"
+moved_saved() { grep -q "^S	$((T + 120))	" "$SAVED"; }
+tap_check "the change is read without a restart (and saved)" wait_for 10 moved_saved
+
+daemon_sleep_until "$T"
+wait_for 10 test "$(daemon_sent_count '^First session starting now')" -ge 1
+late=$("$PYTHON" -c "import sys; print(round(float(sys.argv[1]) - $T, 3))" \
+        "$(daemon_call_time '^First session starting now')" 2>/dev/null)
+tap_check "the calendar session's reminder comes on time (${late:-?} s after)" \
+        "$PYTHON" -c "import sys; sys.exit(not (0 <= float(sys.argv[1]) < 5))" "${late:--1}"
+tap_is "... with the event's SUMMARY as its title" "$(daemon_sent_count '^First session')" 1
+tap_is "the event match leaves out gets none" "$(daemon_sent_count 'Dentist')" 0
+
+daemon_sleep_until $((T + 100))
+tap_is "no reminder at the moved session's old time" "$(daemon_sent_count '^Moved session')" 0
+tap_is "none for the cancelled session" "$(daemon_sent_count '^Cancelled session')" 0
+wait_for 25 test "$(daemon_sent_count '^Moved session starting now')" -ge 1
+late=$("$PYTHON" -c "import sys; print(round(float(sys.argv[1]) - $T - 120, 3))" \
+        "$(daemon_call_time '^Moved session starting now')" 2>/dev/null)
+tap_check "the moved session's reminder comes at its new time (${late:-?} s after)" \
+        "$PYTHON" -c "import sys; sys.exit(not (0 <= float(sys.argv[1]) < 5))" "${late:--1}"
+
+# ---- the file made garbage: the last good sessions stay ----------------------------------
+printf '<html><body>Please log in</body></html>\n' >"$CAL.new" && mv -f "$CAL.new" "$CAL"
+tap_check "the status names the calendar and its problem" \
+        daemon_status_wait "calendar [therapy]: cannot be read: " 10
+status=$(daemon_status)
+tap_check "... keeps the last good sessions (the next is still there)" \
+        test "${status#Next: Later session, $(daemon_short "$LATER")}" != "$status"
+like_copy() { [[ $(daemon_status) == *"using the copy of "* ]]; }
+tap_check "... and says it uses the copy (\"$status\")" like_copy
+tap_check "the log says it once" test "$(daemon_log | grep -c 'Calendar \[therapy\]: cannot be read')" -eq 1
+
+# ---- a restart: the saved copy before the reader answers ----------------------------------
+# A reader that never answers: the sessions can come only from the saved copy.
+SLOW=$DESKTOP_DIR/slow-reader
+printf '#!/bin/sh\nexec sleep 60\n' >"$SLOW" && chmod +x "$SLOW"
+systemctl --user set-environment NUDGE_CALENDAR="$SLOW"
+systemctl --user restart "$DAEMON_UNIT" || desktop_bail "nudged did not restart: $(daemon_log | tail -n 5)"
+tap_check "after a restart, the saved sessions are in force at once" \
+        test "$(daemon_status | cut -d';' -f1)" = "Next: Later session, $(daemon_short "$LATER")"
+desktop_stop
