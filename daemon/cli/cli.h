@@ -14,6 +14,7 @@ int cli_list(int argc, char **argv);
 int cli_edit(int argc, char **argv);
 int cli_note(int argc, char **argv);
 int cli_notes(int argc, char **argv);
+int cli_password(int argc, char **argv);
 
 /* The --config option every subcommand takes, as a GOptionEntry. */
 #define CLI_CONFIG_OPTION(var)                                                              \

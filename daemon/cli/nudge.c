@@ -26,6 +26,7 @@ static const char usage[] = N_(
         "                                   or (--after) to the last session's\n"
         "  note  --edit | --path            Open the next session's notes, or print their path\n"
         "  notes [--config FILE] [--paths]  List your notes files, newest first\n"
+        "  password [--forget] SECTION      Keep (or remove) the password of a calendar URL\n"
         "\n"
         "Options:\n"
         "  -h, --help                       Show this help (COMMAND --help: that command's)\n"
@@ -59,6 +60,7 @@ int main(int argc, char **argv)
                 {"edit", cli_edit},
                 {"note", cli_note},
                 {"notes", cli_notes},
+                {"password", cli_password},
         };
         for (size_t i = 0; i < G_N_ELEMENTS(commands); i++)
                 if (!strcmp(cmd, commands[i].name))

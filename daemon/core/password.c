@@ -1,0 +1,199 @@
+/* SPDX-License-Identifier: MIT */
+/* Passwords of calendars in the Secret Service, through libsecret: one item per URL. */
+#include "config.h"
+
+#include <libsecret/secret.h>
+#include <string.h>
+
+#include "i18n.h"
+#include "password.h"
+
+/* The URL keeps its user name: two accounts on one server are two items. The schedule
+ * file never lets a password into a URL, so none reaches the attribute. */
+static const SecretSchema schema = {
+        PASSWORD_SCHEMA,
+        SECRET_SCHEMA_NONE,
+        {
+                {"url", SECRET_SCHEMA_ATTRIBUTE_STRING},
+                {NULL, 0},
+        },
+        0, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+};
+
+G_DEFINE_QUARK(nudge-password-error-quark, password_error)
+
+/* Whether `e` says that nobody answers for the Secret Service on the session bus (or that
+ * there is no session bus at all). */
+static bool no_service(const GError *e)
+{
+        return g_error_matches(e, G_DBUS_ERROR, G_DBUS_ERROR_SERVICE_UNKNOWN) ||
+               g_error_matches(e, G_DBUS_ERROR, G_DBUS_ERROR_NAME_HAS_NO_OWNER) ||
+               g_error_matches(e, G_DBUS_ERROR, G_DBUS_ERROR_SPAWN_SERVICE_NOT_FOUND) ||
+               g_error_matches(e, G_DBUS_ERROR, G_DBUS_ERROR_SPAWN_CHILD_EXITED) ||
+               g_error_matches(e, G_DBUS_ERROR, G_DBUS_ERROR_FILE_NOT_FOUND) ||
+               g_error_matches(e, G_DBUS_ERROR, G_DBUS_ERROR_NO_SERVER) ||
+               (e->domain == G_IO_ERROR && (e->code == G_IO_ERROR_NOT_FOUND ||
+                                            e->code == G_IO_ERROR_NOT_SUPPORTED ||
+                                            e->code == G_IO_ERROR_CONNECTION_REFUSED));
+}
+
+/* Whether this process can reach a session bus at all. */
+static bool session_bus(void)
+{
+        g_autoptr(GDBusConnection) bus = g_bus_get_sync(G_BUS_TYPE_SESSION, NULL, NULL);
+        return bus != NULL;
+}
+
+/* Turns a libsecret or D-Bus error into one of PASSWORD_ERROR, with a message that says
+ * what to do. The original message goes along only where it is all there is. */
+static void set_error(GError **error, GError *e)
+{
+        if (g_error_matches(e, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+                g_set_error_literal(error, PASSWORD_ERROR, PASSWORD_ERROR_CANCELLED,
+                                    _("the keyring's prompt was cancelled"));
+        else if (g_error_matches(e, SECRET_ERROR, SECRET_ERROR_IS_LOCKED) ||
+                 g_error_matches(e, G_DBUS_ERROR, G_DBUS_ERROR_ACCESS_DENIED) ||
+                 g_error_matches(e, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_METHOD) ||
+                 g_error_matches(e, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_OBJECT))
+                /* gnome-keyring answers UnknownMethod for the default keyring it could
+                 * not create (the prompt for its password could not be shown). */
+                g_set_error_literal(error, PASSWORD_ERROR, PASSWORD_ERROR_LOCKED,
+                                    _("the keyring is locked (or there is none yet) and "
+                                      "no prompt to unlock it could be shown here: log in "
+                                      "to the desktop or unlock it in Passwords and Keys "
+                                      "(seahorse), then try again"));
+        else if (!session_bus())
+                g_set_error_literal(error, PASSWORD_ERROR, PASSWORD_ERROR_NO_SERVICE,
+                                    _("there is no session bus (D-Bus) here to reach the "
+                                      "Secret Service through: run this in your desktop "
+                                      "session"));
+        else if (no_service(e))
+                g_set_error_literal(error, PASSWORD_ERROR, PASSWORD_ERROR_NO_SERVICE,
+                                    _("no Secret Service on the session bus to keep "
+                                      "passwords in: install gnome-keyring (or use KWallet "
+                                      "with its Secret Service enabled) and log in again"));
+        else
+                /* TRANSLATORS: %s is libsecret's or D-Bus's own message. */
+                g_set_error(error, PASSWORD_ERROR, PASSWORD_ERROR_FAILED,
+                            _("the Secret Service failed: %s"), e->message);
+        g_error_free(e);
+}
+
+/* Looking up goes through a search rather than secret_password_lookup(): in a locked
+ * keyring whose unlock prompt cannot be shown, both find nothing, and the person must
+ * learn that the keyring is locked, not that no password is stored. */
+#define SEARCH_FLAGS (SECRET_SEARCH_UNLOCK | SECRET_SEARCH_LOAD_SECRETS)
+
+/* The password of the first item found, NULL when there is none. Frees the list. */
+static char *found_password(GList *items)
+{
+        char *pw = NULL;
+        if (items && !secret_item_get_locked(items->data)) {
+                SecretValue *value = secret_item_get_secret(items->data);
+                if (value)
+                        pw = secret_value_unref_to_password(value, NULL);
+        }
+        g_list_free_full(items, g_object_unref);
+        return pw;
+}
+
+/* Whether the default keyring is there but locked (its items cannot be searched). */
+static bool default_locked(GError **e)
+{
+        g_autoptr(SecretService) service = secret_service_get_sync(SECRET_SERVICE_NONE, NULL, e);
+        if (!service)
+                return false;
+        g_autoptr(SecretCollection) c = secret_collection_for_alias_sync(
+                service, SECRET_COLLECTION_DEFAULT, SECRET_COLLECTION_NONE, NULL, e);
+        return c && secret_collection_get_locked(c);
+}
+
+char *password_lookup_sync(const char *url, GError **error)
+{
+        g_autoptr(GHashTable) attrs = secret_attributes_build(&schema, "url", url, NULL);
+        GError *e = NULL;
+        GList *items = secret_service_search_sync(NULL, &schema, attrs, SEARCH_FLAGS, NULL, &e);
+        bool locked = !e && (items ? secret_item_get_locked(items->data) : default_locked(&e));
+        if (locked && !e)
+                e = g_error_new_literal(SECRET_ERROR, SECRET_ERROR_IS_LOCKED, "locked");
+        if (e) {
+                g_list_free_full(items, g_object_unref);
+                set_error(error, e);
+                return NULL;
+        }
+        return found_password(items);
+}
+
+/* The asynchronous lookup runs the synchronous one in a worker thread: libsecret's sync
+ * calls run a main context of their own, and the steps above stay in one place. */
+static void lookup_thread(GTask *task, gpointer source, gpointer url, GCancellable *cancel)
+{
+        (void)source;
+        (void)cancel;
+        GError *error = NULL;
+        char *pw = password_lookup_sync(url, &error);
+        if (error)
+                g_task_return_error(task, error);
+        else
+                g_task_return_pointer(task, pw, (GDestroyNotify)password_free);
+}
+
+void password_lookup_async(const char *url, GCancellable *cancel, GAsyncReadyCallback cb,
+                           gpointer userdata)
+{
+        g_autoptr(GTask) task = g_task_new(NULL, cancel, cb, userdata);
+        g_task_set_source_tag(task, password_lookup_async);
+        g_task_set_task_data(task, g_strdup(url), g_free);
+        g_task_set_return_on_cancel(task, TRUE);
+        g_task_run_in_thread(task, lookup_thread);
+}
+
+char *password_lookup_finish(GAsyncResult *result, GError **error)
+{
+        g_return_val_if_fail(g_task_is_valid(result, NULL), NULL);
+        return g_task_propagate_pointer(G_TASK(result), error);
+}
+
+/* The keyring's label: the section and the host, never the path or query (a subscription
+ * link's token is a secret too, and Seahorse shows labels to anyone at the desk). */
+static char *item_label(const char *url, const char *section)
+{
+        g_autoptr(GUri) uri = g_uri_parse(url, G_URI_FLAGS_NONE, NULL);
+        const char *host = uri && g_uri_get_host(uri) ? g_uri_get_host(uri) : "?";
+        return g_strdup_printf("nudge: calendar [%s] (%s)", section, host);
+}
+
+bool password_store_sync(const char *url, const char *section, const char *password,
+                         GError **error)
+{
+        g_autofree char *label = item_label(url, section);
+        GError *e = NULL;
+        if (!secret_password_store_sync(&schema, SECRET_COLLECTION_DEFAULT, label, password,
+                                        NULL, &e, "url", url, NULL)) {
+                /* A dismissed prompt can come back as FALSE with no error: it is a
+                 * cancelled prompt too, and the caller must see an error for it. */
+                if (!e)
+                        e = g_error_new_literal(G_IO_ERROR, G_IO_ERROR_CANCELLED, "dismissed");
+                set_error(error, e);
+                return false;
+        }
+        return true;
+}
+
+bool password_clear_sync(const char *url, bool *removed, GError **error)
+{
+        GError *e = NULL;
+        gboolean any = secret_password_clear_sync(&schema, NULL, &e, "url", url, NULL);
+        if (e) {
+                set_error(error, e);
+                return false;
+        }
+        *removed = any;
+        return true;
+}
+
+void password_free(char *password)
+{
+        if (password)
+                secret_password_free(password);
+}
