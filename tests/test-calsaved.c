@@ -223,6 +223,43 @@ static void test_files(void)
         g_assert_cmpint(st.st_mode & 0777, ==, 0700);
 }
 
+/* The wording of a calendar's problem, in English (the log's). */
+static void test_problem(void)
+{
+        static const struct {
+                const char *reason;
+                bool url;
+                CalAuth auth;
+                const char *want;
+        } cases[] = {
+                { "practice (booking.example.org): the server's name cannot be found", true,
+                  CALAUTH_NONE, "cannot be fetched: the server's name cannot be found" },
+                { "practice: timed out", true, CALAUTH_NONE, "cannot be fetched: timed out" },
+                { "/home/sam/x.ics: not iCalendar", false, CALAUTH_NONE,
+                  "cannot be read: /home/sam/x.ics: not iCalendar" },
+                { "practiced hands", true, CALAUTH_NONE, "cannot be fetched: practiced hands" },
+                { "practice (no end", true, CALAUTH_NONE, "cannot be fetched: practice (no end" },
+                { "", false, CALAUTH_NONE, "cannot be read: ?" },
+                { "401", true, CALAUTH_NEEDED, "needs a password: run \"nudge password practice\"" },
+                { "403", true, CALAUTH_REFUSED,
+                  "the password was refused: run \"nudge password practice\"" },
+        };
+        for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+                g_autofree char *got = calsaved_problem("practice", cases[i].url, cases[i].reason,
+                                                        cases[i].auth, false);
+                g_assert_cmpstr(got, ==, cases[i].want);
+        }
+        Fixture f;
+        fixture_init(&f);
+        g_autofree char *name = calsaved_name(&f.se);
+        g_assert_cmpstr(name, ==, "[practice] (booking.example.org)");
+        f.spec.url = NULL;
+        f.spec.path = "/home/sam/cal.ics";
+        g_autofree char *file = calsaved_name(&f.se);
+        g_assert_cmpstr(file, ==, "[practice]");
+        tz_unref(f.se.tz);
+}
+
 int main(int argc, char **argv)
 {
         tmp = g_dir_make_tmp("nudge-test-calsaved-XXXXXX", NULL);
@@ -232,6 +269,7 @@ int main(int argc, char **argv)
         g_test_add_func("/calsaved/digest", test_digest);
         g_test_add_func("/calsaved/rejections", test_rejections);
         g_test_add_func("/calsaved/files", test_files);
+        g_test_add_func("/calsaved/problem", test_problem);
         int r = g_test_run();
         const char *const rm[] = { "rm", "-rf", tmp, NULL };
         g_spawn_sync(NULL, (char **)rm, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);

@@ -191,6 +191,21 @@ CalRequest *calsaved_request(const Series *se, int64_t from, int64_t to, CalFetc
         return r;
 }
 
+/* The reader may name the calendar at the start of its reason ("practice (host): ..."):
+ * the messages name it already. */
+static const char *without_name(const char *reason, const char *section)
+{
+        size_t n = strlen(section);
+        if (strncmp(reason, section, n) != 0)
+                return reason;
+        const char *p = reason + n;
+        if (p[0] == ' ' && p[1] == '(') {
+                const char *close = strstr(p, "): ");
+                return close ? close + 3 : reason;
+        }
+        return g_str_has_prefix(p, ": ") ? p + 2 : reason;
+}
+
 /* The command and the status speak the person's language, the log English. */
 #define T(text) (translated ? _(text) : (text))
 
@@ -205,5 +220,5 @@ char *calsaved_problem(const char *section, bool url, const char *reason, CalAut
                                        section);
         /* TRANSLATORS: %s is why, as the calendar reader says it. */
         return g_strdup_printf(url ? T(N_("cannot be fetched: %s")) : T(N_("cannot be read: %s")),
-                               reason && *reason ? reason : "?");
+                               reason && *reason ? without_name(reason, section) : "?");
 }
