@@ -9,7 +9,7 @@ set -uo pipefail
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib/desktop.sh"
 . "$top_srcdir/tests/lib/daemon.sh"
 
-tap_plan 14
+tap_plan 17
 desktop_start
 # nudged starts the reader itself (no socket unit is installed here); make check exports
 # NUDGE_CALENDAR, and the manager passes NUDGE_* on to the unit.

@@ -139,7 +139,13 @@ void calendars_free(Calendars *c)
 
 static char *problem_text(const Cal *cal, Tz *tz, bool translated)
 {
-        g_autofree char *what = calsaved_problem(cal->id, is_url(cal), cal->reason, cal->auth,
+        /* The status is short: a file's path (which the reader's reason starts with) is
+         * left to the log. */
+        const char *path = cal->series->calendar->path, *reason = cal->reason;
+        size_t n = path ? strlen(path) : 0;
+        if (translated && n && strncmp(reason, path, n) == 0 && reason[n] == ':' && reason[n + 1])
+                reason += n + 2;
+        g_autofree char *what = calsaved_problem(cal->id, is_url(cal), reason, cal->auth,
                                                  translated);
         g_autofree char *when = cal->fetched > 0 ? format_short(tz, cal->fetched) : NULL;
         if (!cal->list)
