@@ -107,4 +107,26 @@ systemctl --user set-environment NUDGE_CALENDAR="$SLOW"
 systemctl --user restart "$DAEMON_UNIT" || desktop_bail "nudged did not restart: $(daemon_log | tail -n 5)"
 tap_check "after a restart, the saved sessions are in force at once" \
         test "$(daemon_status | cut -d';' -f1)" = "Next: Later session, $(daemon_short "$LATER")"
+
+# ---- a URL that cannot be fetched (nudged's own sandbox allows no network) ---------------
+systemctl --user set-environment NUDGE_CALENDAR="$NUDGE_CALENDAR"
+daemon_schedule "[therapy]
+calendar = ~/Calendars/personal.ics
+match = session
+remind = 0m
+
+[practice]
+calendar = http://127.0.0.1:9/feeds/secret-token.ics
+"
+# A schedule holding a URL is private to its owner, or refused.
+chmod 600 "$XDG_CONFIG_HOME/nudge/schedule.ini"
+systemctl --user restart "$DAEMON_UNIT" || desktop_bail "nudged did not restart: $(daemon_log | tail -n 5)"
+tap_check "a URL that cannot be fetched: the status names it by section and host" \
+        daemon_status_wait "calendar [practice] (127.0.0.1): cannot be fetched: " 60
+tap_check "... and the rest stays in force" daemon_status_wait "Next: Later session" 1
+no_token() {
+        ! { daemon_status; daemon_log; } | grep -q secret-token
+}
+tap_check "its path and token reach neither the status nor the log" no_token
+tap_diag "status: $(daemon_status)"
 desktop_stop
