@@ -18,8 +18,8 @@
 #define HINT_TIME "write the time as HH:MM, 24-hour (14:00, 09:30)"
 #define BAD_SECTION "is not a valid section name: use letters, digits, '-', '_' and '.'"
 #define BEFORE_SECTION "comes before any [section]: put it under [defaults] or under a session's header"
-#define NO_KIND "says not when it takes place: add weekly (Tue 14:00), monthly (2nd Wed 17:00) " \
-                "or once (2026-12-02 09:30)"
+#define NO_KIND "says not when it takes place: add weekly (Tue 14:00), monthly (2nd Wed 17:00), " \
+                "once (2026-12-02 09:30) or calendar (~/calendar.ics, or a link)"
 #define NOT_BOOL "is not on or off (yes/no, true/false and 1/0 work too)"
 #define NOT_DURATION "is not a duration: use 1m to 12h, as in 50m, 1h or 1h30m"
 #define NOT_CHECKIN "is not a check-in time: use off, or 0m to 12h after the session's end, as in 30m or 1h"
@@ -28,6 +28,26 @@
 #define NOT_ONCE "is not a date and time: write 'YYYY-MM-DD HH:MM' (2026-12-02 09:30), several " \
                  "separated by commas"
 #define WEEKDAYS "use Mon, Tue, Wed, Thu, Fri, Sat, Sun or the full English names"
+#define CAL_EMPTY "calendar is empty: give it an .ics file, a folder of .ics files or a link " \
+                  "(https://...), or remove the line"
+#define CAL_RELATIVE "is a relative path: write it from the root (/home/sam/calendar.ics) or " \
+                     "from the home folder (~/calendar.ics)"
+#define CAL_WITH "already has calendar (line 2): a session comes from a calendar or from " \
+                 "weekly, monthly or once, not both"
+#define MATCH_EMPTY "match has an empty phrase: write words or phrases between the commas, as " \
+                    "in 'Dr. Rivera, therapy', or remove the line"
+#define NOT_REFRESH "is not a refresh interval: use 5m to 1w, as in 30m, 2h or 1d"
+#define REFRESH_FILE "refresh is only for calendar links: a calendar file or folder is read " \
+                     "again whenever it changes; remove refresh"
+#define CAL_HTTP_FOR(host) "plain http:// would send the calendar unprotected over the network: " \
+                           "use https:// for " host " (http:// is only for this machine: " \
+                           "localhost, 127.0.0.1, [::1])"
+#define CAL_PASSWORD_FOR(section) "the calendar link holds a password, which never goes in the " \
+                                  "schedule file: remove ':' and the password from the link, " \
+                                  "keep the user name, and run 'nudge password " section "'"
+#define CAL_NOT_FOR(key) "does not apply to sessions from a calendar (line 2): the calendar " \
+                         "says when they take place; remove " key ", or leave dates out with skip"
+#define CAL_SECRET "the calendar link is a secret, and other users can read %s: run chmod 600 %s"
 
 static Tz *local_zone(void)
 {
@@ -76,8 +96,9 @@ static const struct {
          L("[t]\nweekly = Tue 14:00\nremnid = 1d\nDuraton = 1h\nzzzzzz = 1\n"),
          "s.ini:3: unknown key 'remnid' (did you mean 'remind'?)\n"
          "s.ini:4: unknown key 'duraton' (did you mean 'duration'?)\n"
-         "s.ini:5: unknown key 'zzzzzz': a session takes title, weekly, monthly, once, every, "
-         "start, until, skip, remind, duration, timezone, notes, privacy, prompt and checkin\n"},
+         "s.ini:5: unknown key 'zzzzzz': a session takes title, weekly, monthly, once, calendar, "
+         "match, refresh, every, start, until, skip, remind, duration, timezone, notes, privacy, "
+         "prompt and checkin\n"},
         {"unknown key in [defaults]",
          L("[defaults]\nzzzzzz = 1\n"),
          "s.ini:2: unknown key 'zzzzzz': [defaults] takes remind, duration, timezone, notes, "
@@ -353,6 +374,125 @@ static const struct {
          "s.ini:5: 'maybe' " NOT_BOOL "\n"
          "s.ini:6: unknown key 'foo': [defaults] takes remind, duration, timezone, notes, "
          "privacy, prompt and checkin\n"},
+
+        /* ---- calendars ---- */
+        {"calendar: files, folders and links that are fine",
+         L("[a]\ncalendar = /home/sam/cal.ics\n[b]\ncalendar = ~/Calendars/\n"
+           "[c]\ncalendar = https://sam@cloud.example.org/remote.php/dav/calendars/sam/x/\n"
+           "[d]\ncalendar = webcal://booking.example.org/feeds/6f3c9a.ics\n"
+           "[e]\ncalendar = http://localhost:5232/sam/cal/\n[f]\ncalendar = http://127.0.0.1/c\n"
+           "[g]\ncalendar = http://[::1]:8080/c.ics\n[h]\ncalendar = HTTPS://Example.org/c?t=1\n"
+           "[i]\ncalendar = \"~/My Calendars/work; home.ics\"\n[j]\ncalendar = ~\n"),
+         ""},
+        {"calendar: empty, also in quotes",
+         L("[t]\ncalendar =\n[u]\ncalendar = \"\"\n"),
+         "s.ini:2: " CAL_EMPTY "\n"
+         "s.ini:4: " CAL_EMPTY "\n"},
+        {"calendar: relative paths",
+         L("[t]\ncalendar = cal.ics\n[u]\ncalendar = ./cal.ics\n[v]\ncalendar = ~sam/cal.ics\n"),
+         "s.ini:2: calendar 'cal.ics' " CAL_RELATIVE "\n"
+         "s.ini:4: calendar './cal.ics' " CAL_RELATIVE "\n"
+         "s.ini:6: calendar '~sam/cal.ics' " CAL_RELATIVE "\n"},
+        {"calendar: plain http to another host, named by its host only",
+         L("[t]\ncalendar = http://Cal.Example.ORG:8080/secret/token.ics\n"
+           "[u]\ncalendar = http://localhost.example.org/c\n"),
+         "s.ini:2: " CAL_HTTP_FOR("cal.example.org") "\n"
+         "s.ini:4: " CAL_HTTP_FOR("localhost.example.org") "\n"},
+        {"calendar: other schemes",
+         L("[t]\ncalendar = ftp://example.org/c.ics\n[u]\ncalendar = file:///home/sam/c.ics\n"
+           "[v]\ncalendar = webcals://example.org/c.ics\n"),
+         "s.ini:2: nudge reads calendar links that start with https:// or webcal://, not ftp://\n"
+         "s.ini:4: a file:// link: write the calendar file's path itself, as in ~/calendar.ics\n"
+         "s.ini:6: nudge reads calendar links that start with https:// or webcal://, not "
+         "webcals://\n"},
+        {"calendar: a password in the link, never repeated in the message",
+         L("[Therapy]\ncalendar = https://sam:hunter2@cloud.example.org/dav/\n"
+           "[u]\ncalendar = webcal://sam:@example.org/c\n"),
+         "s.ini:2: " CAL_PASSWORD_FOR("therapy") "\n"
+         "s.ini:4: " CAL_PASSWORD_FOR("u") "\n"},
+        {"calendar: links without a host, with blanks, with control characters",
+         L("[t]\ncalendar = https:///c.ics\n[u]\ncalendar = https://example.org/my cal.ics\n"
+           "[v]\ncalendar = /home/sam/a\tb.ics\n[w]\ncalendar = https://exa mple.org/\n"),
+         "s.ini:2: the calendar link names no host: write it as https://HOST/PATH\n"
+         "s.ini:4: the calendar link holds a blank: copy the link again, or write a space as %20\n"
+         "s.ini:6: calendar holds a tab or another control character: write the path or link "
+         "without it\n"
+         "s.ini:8: the calendar link holds a blank: copy the link again, or write a space as %20\n"},
+        {"calendar: a link that is no link",
+         L("[t]\ncalendar = https://example.org:99999999/c\n"),
+         "s.ini:2: the calendar link is not a valid link: copy it again from the calendar's "
+         "sharing or subscription settings\n"},
+        {"calendar with weekly, monthly, once, every, start and until: each on its line",
+         L("[t]\ncalendar = ~/c.ics\nweekly = Tue 14:00\nmonthly = 15 10:00\n"
+           "once = 2026-12-01 10:00\nevery = 2\nstart = 2026-01-01\nuntil = 2026-02-01\n"
+           "skip = 2026-01-06\n"),
+         "s.ini:3: [t] " CAL_WITH "\n"
+         "s.ini:4: [t] " CAL_WITH "\n"
+         "s.ini:5: [t] " CAL_WITH "\n"
+         "s.ini:6: every " CAL_NOT_FOR("every") "\n"
+         "s.ini:7: start " CAL_NOT_FOR("start") "\n"
+         "s.ini:8: until " CAL_NOT_FOR("until") "\n"},
+        {"calendar keys in [defaults]",
+         L("[defaults]\ncalendar = ~/c.ics\nmatch = x\nrefresh = 1h\n"),
+         "s.ini:2: 'calendar' belongs to a session, not to [defaults]\n"
+         "s.ini:3: 'match' belongs to a session, not to [defaults]\n"
+         "s.ini:4: 'refresh' belongs to a session, not to [defaults]\n"},
+        {"calendar keys misspelt",
+         L("[t]\ncalender = ~/c.ics\nmatches = x\nrefrsh = 1h\n"),
+         "s.ini:1: [t] " NO_KIND "\n"
+         "s.ini:2: unknown key 'calender' (did you mean 'calendar'?)\n"
+         "s.ini:3: unknown key 'matches' (did you mean 'match'?)\n"
+         "s.ini:4: unknown key 'refrsh' (did you mean 'refresh'?)\n"},
+        {"match and refresh without calendar",
+         L("[t]\nweekly = Tue 14:00\nmatch = therapy\nrefresh = 1h\n"),
+         "s.ini:3: match chooses among the events of a calendar, and [t] has none: add "
+         "calendar, or remove match\n"
+         "s.ini:4: refresh says how often to fetch a calendar link, and [t] has none: add "
+         "calendar, or remove refresh\n"},
+        {"match: empty phrases",
+         L("[a]\ncalendar = ~/c.ics\nmatch =\n[b]\ncalendar = ~/c.ics\nmatch = x,,y\n"
+           "[c]\ncalendar = ~/c.ics\nmatch = x,\n[d]\ncalendar = ~/c.ics\nmatch = \"  \", x\n"
+           "[e]\ncalendar = ~/c.ics\nmatch = , x\n[f]\ncalendar = ~/c.ics\nmatch = # all\n"),
+         "s.ini:3: " MATCH_EMPTY "\n"
+         "s.ini:6: " MATCH_EMPTY "\n"
+         "s.ini:9: " MATCH_EMPTY "\n"
+         "s.ini:12: " MATCH_EMPTY "\n"
+         "s.ini:15: " MATCH_EMPTY "\n"
+         "s.ini:18: " MATCH_EMPTY "\n"},
+        {"match: unbalanced quotes, text after a quote",
+         L("[a]\ncalendar = ~/c.ics\nmatch = \"Rivera, MD\n[b]\ncalendar = ~/c.ics\n"
+           "match = x, 'y\n[c]\ncalendar = ~/c.ics\nmatch = \"Rivera\" MD, x\n"),
+         "s.ini:3: the value opens a double quote that is never closed\n"
+         "s.ini:6: the value opens a single quote that is never closed\n"
+         "s.ini:9: text after the closing quote of a phrase: put a comma between phrases, or "
+         "start a comment with '#'\n"},
+        {"refresh: out of range and malformed",
+         L("[a]\ncalendar = https://example.org/c\nrefresh = 4m\n"
+           "[b]\ncalendar = https://example.org/c\nrefresh = 1w1m\n"
+           "[c]\ncalendar = https://example.org/c\nrefresh = 2w\n"
+           "[d]\ncalendar = https://example.org/c\nrefresh = hourly\n"
+           "[e]\ncalendar = https://example.org/c\nrefresh =\n"),
+         "s.ini:3: '4m' " NOT_REFRESH "\n"
+         "s.ini:6: '1w1m' " NOT_REFRESH "\n"
+         "s.ini:9: '2w' " NOT_REFRESH "\n"
+         "s.ini:12: 'hourly' " NOT_REFRESH "\n"
+         "s.ini:15: '' " NOT_REFRESH "\n"},
+        {"refresh: 5m, 1h30m, 1d, 1w",
+         L("[a]\ncalendar = https://example.org/c\nrefresh = 5m\n"
+           "[b]\ncalendar = https://example.org/c\nrefresh = 1h30m\n"
+           "[c]\ncalendar = webcal://example.org/c\nrefresh = 1d\n"
+           "[d]\ncalendar = http://localhost/c\nrefresh = 1w\n"),
+         ""},
+        {"refresh with a file or folder",
+         L("[a]\ncalendar = ~/c.ics\nrefresh = 1h\n[b]\ncalendar = /srv/cal/\nrefresh = 1x\n"),
+         "s.ini:3: " REFRESH_FILE "\n"
+         "s.ini:6: '1x' " NOT_REFRESH "\n"
+         "s.ini:6: " REFRESH_FILE "\n"},
+        {"a calendar section keeps the other keys",
+         L("[t]\ncalendar = ~/c.ics\nmatch = therapy\ntitle = T\nremind = 2h\nduration = 1h\n"
+           "timezone = UTC\nnotes = ~/n\nprivacy = on\nprompt = P\ncheckin = 30m\n"
+           "skip = 2026-12-24\n"),
+         ""},
 };
 
 static void test_cases(void)
@@ -550,6 +690,66 @@ static void test_values(void)
         g_assert_cmpint(x->every, ==, 1);
 }
 
+/* What a calendar section holds: the source as written, the path or link, the host. */
+static void test_calendar_values(void)
+{
+        g_autoptr(Schedule) s = parse_ok(
+                "[a]\ncalendar = ~/Calendars/personal.ics\n"
+                "match = Dr. Rivera, \"Rivera, MD\", O'Brien, ' padded ' # a comment\n"
+                "[b]\ncalendar = webcal://Booking.Example.org/feeds/6f3c9a.ics?t=1\n"
+                "refresh = 1h30m\ntitle = Practice\n"
+                "[c]\ncalendar = https://sam@Cloud.Example.ORG:8443/dav/calendars/sam/x/\n"
+                "[d]\ncalendar = http://[::1]:5232/sam/\n[e]\ncalendar = /srv/invitations/\n");
+        g_assert_cmpuint(s->n_series, ==, 5);
+        const Series *a = &s->series[0], *b = &s->series[1], *c = &s->series[2];
+        g_assert_cmpint(a->kind, ==, REPEAT_CALENDAR);
+        g_assert_cmpuint(a->n_sessions, ==, 0);
+        g_assert_null(a->sessions);
+        g_assert_false(a->has_title);
+        g_assert_cmpstr(a->title, ==, "a");
+        g_assert_cmpstr(a->calendar->source, ==, "~/Calendars/personal.ics");
+        g_autofree char *home_path = g_build_filename(g_get_home_dir(), "Calendars",
+                                                      "personal.ics", NULL);
+        g_assert_cmpstr(a->calendar->path, ==, home_path);
+        g_assert_null(a->calendar->url);
+        g_assert_null(a->calendar->host);
+        g_assert_cmpuint(a->calendar->line, ==, 2);
+        g_assert_cmpint(a->calendar->refresh, ==, 0);
+        const char *const want[] = {"Dr. Rivera", "Rivera, MD", "O'Brien", " padded ", NULL};
+        g_assert_cmpstrv(a->calendar->match, want);
+
+        g_assert_true(b->has_title);
+        g_assert_cmpstr(b->title, ==, "Practice");
+        g_assert_cmpstr(b->calendar->source, ==, "webcal://Booking.Example.org/feeds/6f3c9a.ics?t=1");
+        g_assert_cmpstr(b->calendar->url, ==, "https://Booking.Example.org/feeds/6f3c9a.ics?t=1");
+        g_assert_cmpstr(b->calendar->host, ==, "booking.example.org");
+        g_assert_null(b->calendar->path);
+        g_assert_null(b->calendar->match);
+        g_assert_cmpint(b->calendar->refresh, ==, 90 * 60);
+        g_assert_cmpuint(b->calendar->line, ==, 5);
+
+        /* The user name stays in the link; the host has neither it nor the port. */
+        g_assert_cmpstr(c->calendar->url, ==, "https://sam@Cloud.Example.ORG:8443/dav/calendars/sam/x/");
+        g_assert_cmpstr(c->calendar->host, ==, "cloud.example.org");
+        g_assert_cmpstr(s->series[3].calendar->url, ==, "http://[::1]:5232/sam/");
+        g_assert_cmpstr(s->series[3].calendar->host, ==, "[::1]");
+        g_assert_cmpstr(s->series[4].calendar->path, ==, "/srv/invitations/");
+
+        /* A title set on a weekly series is has_title too. */
+        g_autoptr(Schedule) w = parse_ok("[t]\nweekly = Tue 14:00\ntitle = T\n[u]\nweekly = Tue 14:00\n");
+        g_assert_true(w->series[0].has_title);
+        g_assert_false(w->series[1].has_title);
+        g_assert_null(w->series[0].calendar);
+
+        /* 65 phrases are too many for the calendar reader. */
+        GString *many = g_string_new("[t]\ncalendar = ~/c.ics\nmatch = p0");
+        for (int i = 1; i < 65; i++)
+                g_string_append_printf(many, ", p%d", i);
+        g_autofree char *got = errors_of(many->str, many->len, NULL);
+        g_assert_cmpstr(got, ==, "s.ini:3: match has 65 phrases; at most 64 are allowed\n");
+        g_string_free(many, TRUE);
+}
+
 /* Random bytes, and valid files with random damage: never a crash, a bounded report, and
  * every reported line within the file. */
 static void test_junk(void)
@@ -557,7 +757,9 @@ static void test_junk(void)
         static const char good[] =
                 "[defaults]\nremind = 1d, 1h\n[therapy]\ntitle = \"Therapy; weekly\"\n"
                 "weekly = Tue 14:00\nskip = 2026-12-29\n[group]\nmonthly = 2nd Wed 17:00\n"
-                "every = 2\nstart = 2026-01-01\n[intake]\nonce = 2026-12-02 09:30\n";
+                "every = 2\nstart = 2026-01-01\n[intake]\nonce = 2026-12-02 09:30\n"
+                "[cal]\ncalendar = https://sam@example.org/c.ics\nmatch = \"a, b\", c\n"
+                "refresh = 1h\n";
         GRand *r = g_rand_new_with_seed(42);
         for (int round = 0; round < 3000; round++) {
                 size_t len;
@@ -674,6 +876,34 @@ static void test_load(void)
         g_autofree char *e6 = load_errors(ow, &err);
         g_assert_cmpint(err, ==, -EPERM);
 
+        /* A calendar link is a secret: a file that others can read may not hold one ... */
+        static const char with_link[] = "[t]\ntitle = T\ncalendar = https://example.org/t0k3n.ics\n";
+        g_autofree char *shared = write_file("shared.ini", with_link, 0644);
+        g_autofree char *e14 = load_errors(shared, &err);
+        g_autofree char *want14 = g_strdup_printf("%s:3: " CAL_SECRET "\n", shared, shared, shared);
+        g_assert_cmpstr(e14, ==, want14);
+        g_assert_cmpint(err, ==, 0);
+        g_autofree char *group = write_file("group.ini", with_link, 0640);
+        g_autofree char *e15 = load_errors(group, &err);
+        g_assert_nonnull(strstr(e15, "chmod 600"));
+        /* ... with the file's other problems reported too, each at its line ... */
+        g_autofree char *both = write_file("both.ini", "[t]\ncalendar = webcal://example.org/c\n"
+                                           "privacy = x\n", 0604);
+        g_autofree char *e16 = load_errors(both, &err);
+        g_autofree char *want16 = g_strdup_printf("%s:2: " CAL_SECRET "\n%s:3: 'x' " NOT_BOOL "\n",
+                                                  both, both, both, both);
+        g_assert_cmpstr(e16, ==, want16);
+        /* ... while a private file may, and a calendar file needs no secrecy. */
+        g_autofree char *private = write_file("private.ini", with_link, 0600);
+        g_autofree char *e17 = load_errors(private, &err);
+        g_assert_cmpstr(e17, ==, "");
+        g_autofree char *path_cal = write_file("pathcal.ini", "[t]\ncalendar = ~/c.ics\n", 0644);
+        g_autofree char *e18 = load_errors(path_cal, &err);
+        g_assert_cmpstr(e18, ==, "");
+        /* Parsing alone knows no modes: the same text parses from memory. */
+        g_autofree char *e19 = errors_of(with_link, sizeof(with_link) - 1, NULL);
+        g_assert_cmpstr(e19, ==, "");
+
         /* A FIFO with no writer must not hang, nor must one that a writer holds open. */
         g_autofree char *fifo = g_build_filename(tmpdir, "fifo.ini", NULL);
         g_assert_cmpint(mkfifo(fifo, 0600), ==, 0);
@@ -726,6 +956,7 @@ int main(int argc, char **argv)
         g_test_add_func("/config/many-errors", test_many_errors);
         g_test_add_func("/config/quoting", test_quoting);
         g_test_add_func("/config/values", test_values);
+        g_test_add_func("/config/calendar-values", test_calendar_values);
         g_test_add_func("/config/junk", test_junk);
         g_test_add_func("/config/load", test_load);
         int rc = g_test_run();

@@ -6,6 +6,7 @@
 #include <glib.h>
 #include <string.h>
 
+#include "handover.h"
 #include "schedfile.h"
 #include "schedule.h"
 
@@ -44,23 +45,23 @@ static Schedule *parse(const char *ini)
         return s;
 }
 
-/* "start start ..." of the sessions in [from, to), each in its series' zone. */
+/* "start start ..." of the sessions in [from, to), each in its own zone (its series'). */
 static char *starts(const Schedule *s, const char *from, const char *to)
 {
         g_autoptr(GArray) occ = schedule_expand(s, instant(from), instant(to));
         GString *out = g_string_new(NULL);
         for (guint i = 0; i < occ->len; i++) {
                 const Occurrence *o = &g_array_index(occ, Occurrence, i);
-                g_autofree char *t = text_in(tz_name(o->series->tz), o->start);
+                g_autofree char *t = text_in(tz_name(o->tz), o->start);
                 g_string_append_printf(out, "%s%s", i ? " " : "", t);
         }
         return g_string_free(out, FALSE);
 }
 
-/* "start end | r1 r2 ..." of one occurrence. */
+/* "start end | r1 r2 ..." of one occurrence, in its zone. */
 static char *occurrence_text(const Occurrence *o)
 {
-        const char *zone = tz_name(o->series->tz);
+        const char *zone = tz_name(o->tz);
         g_autofree char *a = text_in(zone, o->start);
         g_autofree char *b = text_in(zone, o->end);
         GString *out = g_string_new(NULL);
@@ -536,6 +537,189 @@ static void test_next_reminder(void)
         }
 }
 
+/* ---- calendar series ------------------------------------------------------------------------ */
+
+/* Gives the calendar series [id] the sessions "START END ZONE UID SUMMARY" (RFC 3339 instants,
+ * the summary may be left out), in the order given. */
+static void give_sessions(Schedule *s, const char *id, const char *const *rows, GHashTable *zones)
+{
+        g_autoptr(Handover) h = handover_new();
+        for (size_t i = 0; rows[i]; i++) {
+                g_auto(GStrv) f = g_strsplit(rows[i], " ", 5);
+                g_assert_cmpuint(g_strv_length(f), >=, 4);
+                g_assert_cmpint(handover_add_session(h, instant(f[0]), instant(f[1]), HANDOVER_NO_RID,
+                                                     f[2], f[3], f[4] ? f[4] : ""), ==, 0);
+        }
+        for (size_t i = 0; i < s->n_series; i++)
+                if (!strcmp(s->series[i].id, id)) {
+                        series_set_sessions(&s->series[i], h, zones);
+                        return;
+                }
+        g_error("no series [%s]", id);
+}
+
+/* Each occurrence of [from, to) as "title uid | start end | reminders", in its own zone. */
+static char *calendar_text(const Schedule *s, const char *from, const char *to)
+{
+        g_autoptr(GArray) occ = schedule_expand(s, instant(from), instant(to));
+        GString *out = g_string_new(NULL);
+        for (guint i = 0; i < occ->len; i++) {
+                const Occurrence *o = &g_array_index(occ, Occurrence, i);
+                g_autofree char *t = occurrence_text(o);
+                g_string_append_printf(out, "%s%s %s | %s", i ? "\n" : "", o->title,
+                                       o->uid ? o->uid : "-", t);
+        }
+        return g_string_free(out, FALSE);
+}
+
+static void test_calendar_expand(void)
+{
+        g_autoptr(Schedule) s = parse("[cal]\ncalendar = ~/c.ics\nremind = 1d, 2h\nskip = 2026-12-01\n"
+                                      "[weekly]\nweekly = Wed 09:00\nremind = 1h\n");
+        static const char *const rows[] = {
+                /* New York, a day on which Berlin is on the next date: local is New York's. */
+                "2026-12-02T19:30:00-05:00 2026-12-02T20:20:00-05:00 America/New_York u1 Therapy",
+                /* Skipped: 1 December in Los Angeles, though 2 December in Berlin. */
+                "2026-12-01T20:00:00-08:00 2026-12-01T21:00:00-08:00 America/Los_Angeles u2 Skip me",
+                /* A zone this machine does not know: the section's. */
+                "2026-12-03T10:00:00+01:00 2026-12-03T11:00:00+01:00 Mars/Olympus u3",
+                /* A start with seconds: kept exactly, also in the 1d reminder. */
+                "2026-12-04T10:00:30Z 2026-12-04T10:50:30Z UTC u4 Seconds",
+                NULL,
+        };
+        give_sessions(s, "cal", rows, NULL);
+        g_assert_cmpuint(s->series[0].n_sessions, ==, 4);
+        g_autofree char *got = calendar_text(s, "2026-11-30T00:00:00Z", "2026-12-05T00:00:00Z");
+        g_assert_cmpstr(got, ==,
+                        "weekly - | 2026-12-02T09:00:00+01:00 2026-12-02T09:50:00+01:00 | "
+                        "2026-12-02T08:00:00+01:00\n"
+                        "Therapy u1 | 2026-12-02T19:30:00-05:00 2026-12-02T20:20:00-05:00 | "
+                        "2026-12-01T19:30:00-05:00 2026-12-02T17:30:00-05:00\n"
+                        "cal u3 | 2026-12-03T10:00:00+01:00 2026-12-03T11:00:00+01:00 | "
+                        "2026-12-02T10:00:00+01:00 2026-12-03T08:00:00+01:00\n"
+                        "Seconds u4 | 2026-12-04T10:00:30+00:00 2026-12-04T10:50:30+00:00 | "
+                        "2026-12-03T10:00:30+00:00 2026-12-04T08:00:30+00:00");
+        /* The local date and time are the event zone's, at minute precision. */
+        g_autoptr(GArray) occ = schedule_expand(s, instant("2026-12-02T20:00:00Z"),
+                                                instant("2026-12-03T01:00:00Z"));
+        g_assert_cmpuint(occ->len, ==, 1);
+        const Occurrence *o = &g_array_index(occ, Occurrence, 0);
+        g_assert_cmpstr(tz_name(o->tz), ==, "America/New_York");
+        g_assert_cmpint(o->local.date.d, ==, 2);
+        g_assert_cmpint(o->local.minute, ==, 19 * 60 + 30);
+        g_assert_cmpstr(tz_name(s->series[0].tz), ==, LOCAL_ZONE);
+
+        /* Set again: the old sessions are gone. */
+        static const char *const none[] = {NULL};
+        give_sessions(s, "cal", none, NULL);
+        g_autofree char *after = calendar_text(s, "2026-12-02T12:00:00Z", "2026-12-05T00:00:00Z");
+        g_assert_cmpstr(after, ==, "");
+}
+
+/* w and d leads count calendar days in the event's zone, across its own DST change. */
+static void test_calendar_dst(void)
+{
+        g_autoptr(Schedule) s = parse("[cal]\ncalendar = ~/c.ics\nremind = 1d, 24h\n");
+        static const char *const rows[] = {
+                /* New York falls back on 1 November 2026 (Berlin did on 25 October). */
+                "2026-11-01T10:00:00-05:00 2026-11-01T11:00:00-05:00 America/New_York a Therapy",
+                NULL,
+        };
+        give_sessions(s, "cal", rows, NULL);
+        g_autofree char *got = calendar_text(s, "2026-10-30T00:00:00Z", "2026-11-03T00:00:00Z");
+        /* 1d: 10:00 the day before, on summer time; 24h: exactly a day, 11:00 by then. */
+        g_assert_cmpstr(got, ==, "Therapy a | 2026-11-01T10:00:00-05:00 2026-11-01T11:00:00-05:00 | "
+                                 "2026-10-31T10:00:00-04:00 2026-10-31T11:00:00-04:00");
+}
+
+/* One session per start (the first by uid), any order given; titles; check-in; zones shared. */
+static void test_calendar_sessions(void)
+{
+        g_autoptr(Schedule) s = parse("[own]\ncalendar = ~/c.ics\ncheckin = 30m\nremind = 1h\n"
+                                      "[titled]\ncalendar = ~/c.ics\ntitle = Practice\nremind = 1h\n");
+        g_autoptr(GHashTable) zones = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                                            (GDestroyNotify)tz_unref);
+        static const char *const rows[] = {
+                "2026-12-03T10:00:00+01:00 2026-12-03T11:00:00+01:00 Europe/Paris b Second by uid",
+                "2026-12-02T10:00:00+01:00 2026-12-02T11:00:00+01:00 Europe/Paris z Empty next",
+                "2026-12-03T10:00:00+01:00 2026-12-03T10:30:00+01:00 Europe/Paris a First by uid",
+                "2026-12-04T10:00:00+01:00 2026-12-04T11:00:00+01:00 Europe/Paris c",
+                NULL,
+        };
+        give_sessions(s, "own", rows, zones);
+        give_sessions(s, "titled", rows, zones);
+        const Series *own = &s->series[0];
+        g_assert_cmpuint(own->n_sessions, ==, 3);
+        g_assert_cmpstr(own->sessions[1].uid, ==, "a");
+        /* One zone, made once and shared. */
+        g_assert_cmpuint(g_hash_table_size(zones), ==, 1);
+        g_assert_true(own->sessions[0].tz == s->series[1].sessions[2].tz);
+
+        g_autofree char *got = calendar_text(s, "2026-12-01T00:00:00Z", "2026-12-05T00:00:00Z");
+        g_assert_cmpstr(got, ==,
+                        "Empty next z | 2026-12-02T10:00:00+01:00 2026-12-02T11:00:00+01:00 | "
+                        "2026-12-02T09:00:00+01:00\n"
+                        "Practice z | 2026-12-02T10:00:00+01:00 2026-12-02T11:00:00+01:00 | "
+                        "2026-12-02T09:00:00+01:00\n"
+                        "First by uid a | 2026-12-03T10:00:00+01:00 2026-12-03T10:30:00+01:00 | "
+                        "2026-12-03T09:00:00+01:00\n"
+                        "Practice a | 2026-12-03T10:00:00+01:00 2026-12-03T10:30:00+01:00 | "
+                        "2026-12-03T09:00:00+01:00\n"
+                        "own c | 2026-12-04T10:00:00+01:00 2026-12-04T11:00:00+01:00 | "
+                        "2026-12-04T09:00:00+01:00\n"
+                        "Practice c | 2026-12-04T10:00:00+01:00 2026-12-04T11:00:00+01:00 | "
+                        "2026-12-04T09:00:00+01:00");
+        /* The check-in follows the session's own end. */
+        Occurrence o;
+        g_assert_true(series_next(own, instant("2026-12-02T10:00:01+01:00"), &o));
+        g_assert_cmpint(o.checkin, ==, instant("2026-12-03T11:00:00+01:00"));
+        g_assert_true(series_next(&s->series[1], instant("2026-12-02T10:00:01+01:00"), &o));
+        g_assert_cmpint(o.checkin, ==, INT64_MIN);
+}
+
+/* series_next and schedule_next_reminder over calendar and weekly series together. */
+static void test_calendar_next(void)
+{
+        g_autoptr(Schedule) s = parse("[cal]\ncalendar = ~/c.ics\nremind = 1d\nskip = 2027-03-02\n"
+                                      "[weekly]\nweekly = Thu 12:00\nremind = 2h\n");
+        static const char *const rows[] = {
+                "2026-12-01T14:00:00+01:00 2026-12-01T14:50:00+01:00 Europe/Berlin a Therapy",
+                "2027-03-02T14:00:00+01:00 2027-03-02T14:50:00+01:00 Europe/Berlin b Skipped",
+                "2027-06-01T14:00:00+02:00 2027-06-01T14:50:00+02:00 Europe/Berlin c Far",
+                NULL,
+        };
+        give_sessions(s, "cal", rows, NULL);
+        const Series *cal = &s->series[0];
+        Occurrence o;
+        g_assert_true(series_next(cal, instant("2026-11-01T00:00:00Z"), &o));
+        g_assert_cmpstr(o.uid, ==, "a");
+        g_assert_true(series_next(cal, instant("2026-12-01T14:00:00+01:00"), &o));
+        g_assert_cmpstr(o.uid, ==, "a");
+        /* Past the skipped one, months away. */
+        g_assert_true(series_next(cal, instant("2026-12-01T14:00:01+01:00"), &o));
+        g_assert_cmpstr(o.uid, ==, "c");
+        g_assert_false(series_next(cal, instant("2027-06-01T14:00:01+02:00"), &o));
+
+        /* Monday noon: the calendar's 1d (Monday 14:00) comes before Thursday's 2h. */
+        int64_t r;
+        g_assert_true(schedule_next_reminder(s, instant("2026-11-30T12:00:00+01:00"), &o, &r));
+        g_assert_cmpstr(o.series->id, ==, "cal");
+        g_assert_cmpint(r, ==, instant("2026-11-30T14:00:00+01:00"));
+        /* After it, Thursday's. */
+        g_assert_true(schedule_next_reminder(s, instant("2026-11-30T14:00:01+01:00"), &o, &r));
+        g_assert_cmpstr(o.series->id, ==, "weekly");
+        g_assert_cmpint(r, ==, instant("2026-12-03T10:00:00+01:00"));
+        /* In the spring, with only weekly sessions between: the far session's 1d is found
+         * though it is more than 31 days away ... */
+        g_autoptr(Schedule) only = parse("[cal]\ncalendar = ~/c.ics\nremind = 1d\n");
+        give_sessions(only, "cal", rows, NULL);
+        g_assert_true(schedule_next_reminder(only, instant("2027-03-03T00:00:00Z"), &o, &r));
+        g_assert_cmpint(r, ==, instant("2027-05-31T14:00:00+02:00"));
+        /* ... and schedule_next_session too. */
+        g_assert_true(schedule_next_session(only, instant("2027-03-03T00:00:00Z"), &o));
+        g_assert_cmpstr(o.title, ==, "Far");
+}
+
 /* ---- properties over generated schedules ---------------------------------------------------- */
 
 static const char *const zones[] = {"Europe/Berlin", "America/New_York", "Australia/Lord_Howe",
@@ -726,5 +910,9 @@ int main(int argc, char **argv)
         g_test_add_func("/schedule/next-session", test_next_session);
         g_test_add_func("/schedule/next-reminder", test_next_reminder);
         g_test_add_func("/schedule/properties", test_properties);
+        g_test_add_func("/schedule/calendar-expand", test_calendar_expand);
+        g_test_add_func("/schedule/calendar-dst", test_calendar_dst);
+        g_test_add_func("/schedule/calendar-sessions", test_calendar_sessions);
+        g_test_add_func("/schedule/calendar-next", test_calendar_next);
         return g_test_run();
 }

@@ -19,6 +19,9 @@ enum { WINDOW_FIRST_DAYS = 28, WINDOW_MIN_DAYS = 7, WINDOW_MAX_DAYS = 1024 };
 enum { WINDOW_FEW = 4096, WINDOW_MANY = 16384 };
 enum { FLUSH_AT = 1 << 16 };
 enum { HEAD_WORDS = 4 }; /* the words of a session before its reminders */
+#define N_REMINDERS(w2) ((size_t)((w2) >> 32) & 0xf)
+#define CALENDAR_BIT ((int64_t)1 << 36)
+#define SESSION_SHIFT 37
 
 typedef struct {
         const Schedule *s;
@@ -27,13 +30,15 @@ typedef struct {
                 size_t len;
         } *prefix;          /* per series */
         /* The window's sessions, series by series in id order, packed: start, end,
-         * series index | number of reminders << 32, the check-in (INT64_MIN: none), then
-         * the reminders. */
+         * series index | number of reminders << 32 | a calendar's session: CALENDAR_BIT and
+         * its index << SESSION_SHIFT; the
+         * check-in (INT64_MIN: none), then the reminders. */
         int64_t *words;
         size_t n_words, words_cap, n_sessions;
         uint64_t *keys, *tmp; /* the window's order; tmp is the second half of keys */
         size_t keys_cap;
         int place_bits; /* the low bits of a key: where the session begins in words */
+        GString *line_prefix, *line_tail; /* of a calendar's session: session_fields() */
         char *buf; /* output, flushed in large writes */
         size_t len, cap;
         DateMemo memo;
@@ -48,9 +53,17 @@ static bool collect(const Occurrence *o, void *userdata)
                 jl->words = g_renew(int64_t, jl->words, jl->words_cap);
         }
         int64_t *w = jl->words + jl->n_words;
+        int64_t tag = (int64_t)(o->series - jl->s->series) | (int64_t)o->n_reminders << 32;
+        /* A calendar's session has a title, zone and uid of its own: keep which it is. */
+        if (G_UNLIKELY(o->uid)) {
+                size_t session;
+                if (!series_session_index(o->series, o->start, &session))
+                        return true;
+                tag |= CALENDAR_BIT | (int64_t)session << SESSION_SHIFT;
+        }
         w[0] = o->start;
         w[1] = o->end;
-        w[2] = (int64_t)(o->series - jl->s->series) | (int64_t)o->n_reminders << 32;
+        w[2] = tag;
         w[3] = o->checkin;
         memcpy(w + HEAD_WORDS, o->reminders, o->n_reminders * sizeof(int64_t));
         jl->n_words = need;
@@ -95,7 +108,7 @@ static void order_window(JsonList *jl, int64_t a)
                 int64_t rel = jl->words[at] - a;
                 last = MAX(last, rel);
                 jl->keys[i] = (uint64_t)rel << place_bits | at;
-                at += HEAD_WORDS + (size_t)(jl->words[at + 2] >> 32);
+                at += HEAD_WORDS + N_REMINDERS(jl->words[at + 2]);
         }
         sort_keys(jl->keys, jl->tmp, n, place_bits + g_bit_storage((gulong)last));
 }
@@ -124,12 +137,37 @@ static const char *series_prefix(JsonList *jl, const Series *se, size_t *len)
         return pre->text;
 }
 
+/* A calendar's session has a title, zone and uid of its own: its prefix and its uid field
+ * go to jl->line_prefix and jl->line_tail (calendars hold few sessions; the cached prefix
+ * of its series serves every other line). */
+static const CalSession *session_fields(JsonList *jl, const Series *se, const int64_t *w)
+{
+        const CalSession *c = &se->sessions[(uint64_t)w[2] >> SESSION_SHIFT];
+        g_string_assign(jl->line_prefix, "{\"id\":");
+        json_append_string(jl->line_prefix, se->id);
+        g_string_append(jl->line_prefix, ",\"title\":");
+        json_append_string(jl->line_prefix, series_session_title(se, c));
+        g_string_append(jl->line_prefix, ",\"start\":\"");
+        g_string_assign(jl->line_tail, ",\"uid\":");
+        json_append_string(jl->line_tail, c->uid);
+        return c;
+}
+
 static int put_line(JsonList *jl, const int64_t *w)
 {
         const Series *se = &jl->s->series[w[2] & 0xffffffff];
-        size_t n_reminders = (size_t)(w[2] >> 32), plen;
-        const char *prefix = series_prefix(jl, se, &plen);
-        size_t need = plen + 48 + (RFC3339_SIZE + 3) * (n_reminders + 3);
+        size_t n_reminders = N_REMINDERS(w[2]), plen, tlen = 0;
+        const char *prefix;
+        Tz *tz = se->tz;
+        if (G_UNLIKELY(w[2] & CALENDAR_BIT)) {
+                tz = session_fields(jl, se, w)->tz;
+                prefix = jl->line_prefix->str;
+                plen = jl->line_prefix->len;
+                tlen = jl->line_tail->len;
+        } else {
+                prefix = series_prefix(jl, se, &plen);
+        }
+        size_t need = plen + tlen + 48 + (RFC3339_SIZE + 3) * (n_reminders + 3);
         if (jl->len + need > jl->cap) {
                 int r = flush(jl);
                 if (r < 0)
@@ -139,23 +177,27 @@ static int put_line(JsonList *jl, const int64_t *w)
         }
         char *p = jl->buf + jl->len;
         memcpy(p, prefix, plen);
-        p = format_rfc3339_put(p + plen, se->tz, w[0], &jl->memo);
+        p = format_rfc3339_put(p + plen, tz, w[0], &jl->memo);
         memcpy(p, "\",\"end\":\"", 9);
-        p = format_rfc3339_put(p + 9, se->tz, w[1], &jl->memo);
+        p = format_rfc3339_put(p + 9, tz, w[1], &jl->memo);
         memcpy(p, "\",\"reminders\":[", 15);
         p += 15;
         for (size_t k = 0; k < n_reminders; k++) {
                 if (k)
                         *p++ = ',';
                 *p++ = '"';
-                p = format_rfc3339_put(p, se->tz, w[HEAD_WORDS + k], &jl->memo);
+                p = format_rfc3339_put(p, tz, w[HEAD_WORDS + k], &jl->memo);
                 *p++ = '"';
         }
         *p++ = ']';
         if (w[3] != INT64_MIN) {
                 memcpy(p, ",\"checkin\":\"", 12);
-                p = format_rfc3339_put(p + 12, se->tz, w[3], &jl->memo);
+                p = format_rfc3339_put(p + 12, tz, w[3], &jl->memo);
                 *p++ = '"';
+        }
+        if (tlen) {
+                memcpy(p, jl->line_tail->str, tlen);
+                p += tlen;
         }
         memcpy(p, "}\n", 2);
         jl->len = (size_t)(p + 2 - jl->buf);
@@ -183,6 +225,8 @@ int cli_list_json(const Schedule *s, int64_t from, int64_t to)
         JsonList jl = {.s = s, .cap = FLUSH_AT + 4096};
         jl.prefix = g_malloc0_n(s->n_series + 1, sizeof(*jl.prefix));
         jl.buf = g_malloc(jl.cap);
+        jl.line_prefix = g_string_new(NULL);
+        jl.line_tail = g_string_new(NULL);
         int64_t days = WINDOW_FIRST_DAYS;
         int r = 0;
         for (int64_t a = from, b; a < to && r == 0; a = b) {
@@ -203,5 +247,7 @@ int cli_list_json(const Schedule *s, int64_t from, int64_t to)
         g_free(jl.words);
         g_free(jl.keys);
         g_free(jl.buf);
+        g_string_free(jl.line_prefix, TRUE);
+        g_string_free(jl.line_tail, TRUE);
         return r;
 }

@@ -62,6 +62,34 @@ PromptKind prompts_kind(const Occurrence *o, int64_t reminder_instant)
         return PROMPT_REFLECT;
 }
 
+/* The week of a local date: weeks start on Monday; 1970-01-05 (day 4) was one. */
+static int64_t week_of(int64_t days)
+{
+        return civil_floor_div(days - 4, 7);
+}
+
+/* A calendar's session: its week, plus how many of the series' sessions came before it in
+ * that week. A session a week moves one step on each week, as a weekly series does, and
+ * the number stays the same when the calendar is read again (an index among the sessions
+ * would shift as past ones leave the span that is read). */
+static int64_t calendar_ordinal(const Series *s, const Occurrence *o, int64_t days)
+{
+        int64_t week = week_of(days), rank = 0;
+        size_t i;
+        if (!series_session_index(s, o->start, &i))
+                return week;
+        /* At most a few sessions a week in practice: the bound keeps a junk calendar cheap. */
+        while (i > 0 && rank < 64) {
+                const CalSession *c = &s->sessions[--i];
+                Ymd d;
+                tz_local(c->tz, c->start, &d, NULL);
+                if (week_of(civil_days(d)) != week)
+                        break;
+                rank++;
+        }
+        return week + rank;
+}
+
 /* A counter that grows by exactly one from each session of a series to the next one (skipped
  * dates aside), derived from the occurrence alone, so that no state is needed to make
  * consecutive reminders differ. */
@@ -73,8 +101,7 @@ static int64_t occurrence_ordinal(const Occurrence *o)
 
         switch (s->kind) {
         case REPEAT_WEEKLY: {
-                /* Weeks start on Monday; 1970-01-05 (day 4) was one. */
-                int64_t week = civil_floor_div(days - 4, 7);
+                int64_t week = week_of(days);
                 unsigned wd = (unsigned) civil_weekday(days);
                 unsigned mask = s->weekdays & 0xfeu;
                 int per_week = __builtin_popcount(mask);
@@ -94,6 +121,8 @@ static int64_t occurrence_ordinal(const Occurrence *o)
                             s->once[k].minute == o->local.minute)
                                 return (int64_t) k;
                 return days;
+        case REPEAT_CALENDAR:
+                return calendar_ordinal(s, o, days);
         }
         return days;
 }

@@ -97,6 +97,14 @@ static bool name_ok(const char *name, const char *punctuation)
         return true;
 }
 
+static void report_unclosed(Report *r, unsigned line, char quote)
+{
+        if (quote == '"')
+                report(r, line, _("the value opens a double quote that is never closed"));
+        else
+                report(r, line, _("the value opens a single quote that is never closed"));
+}
+
 /* Reads one value: quoted (taken literally) or unquoted (up to a comment, trimmed).
  * Returns NULL after reporting a problem. */
 static char *scan_quoted_or_plain(Report *r, unsigned line, char *v)
@@ -105,12 +113,7 @@ static char *scan_quoted_or_plain(Report *r, unsigned line, char *v)
         if (v[0] == '"' || v[0] == '\'') {
                 char *close = strchr(v + 1, v[0]);
                 if (!close) {
-                        if (v[0] == '"')
-                                report(r, line, _("the value opens a double quote that is never "
-                                                  "closed"));
-                        else
-                                report(r, line, _("the value opens a single quote that is never "
-                                                  "closed"));
+                        report_unclosed(r, line, v[0]);
                         return NULL;
                 }
                 char *rest = str_trim(close + 1);
@@ -123,6 +126,67 @@ static char *scan_quoted_or_plain(Report *r, unsigned line, char *v)
         }
         v[strcspn(v, "#;")] = '\0';
         return g_strdup(str_trim(v));
+}
+
+static const char *skip_blanks(const char *s)
+{
+        while (*s == ' ' || *s == '\t')
+                s++;
+        return s;
+}
+
+ListStep list_item(const char **p, const char **a, const char **b, char *quote)
+{
+        const char *s = skip_blanks(*p);
+        *quote = 0;
+        if (!*s || *s == '#' || *s == ';') {
+                *p = s;
+                return LIST_END;
+        }
+        if (*s == '"' || *s == '\'') {
+                const char *close = strchr(s + 1, *s);
+                *quote = *s;
+                if (!close)
+                        return LIST_UNCLOSED;
+                *a = s + 1;
+                *b = close;
+                s = skip_blanks(close + 1);
+                if (*s && *s != ',' && *s != '#' && *s != ';')
+                        return LIST_AFTER_QUOTE;
+                *p = *s == ',' ? s + 1 : s;
+                return LIST_ITEM;
+        }
+        const char *e = s + strcspn(s, ",#;");
+        *a = s;
+        *b = e;
+        while (*b > *a && ((*b)[-1] == ' ' || (*b)[-1] == '\t'))
+                (*b)--;
+        *p = *e == ',' ? e + 1 : e;
+        return LIST_ITEM;
+}
+
+/* A list value (see list_item()): the text up to its comment, trimmed, quotes kept for
+ * the key's own reader. Returns NULL after reporting a problem. */
+static char *scan_list(Report *r, unsigned line, char *v)
+{
+        v = str_trim(v);
+        const char *p = v, *a, *b;
+        char quote;
+        for (;;) {
+                ListStep step = list_item(&p, &a, &b, &quote);
+                if (step == LIST_END)
+                        break;
+                if (step == LIST_UNCLOSED) {
+                        report_unclosed(r, line, quote);
+                        return NULL;
+                }
+                if (step == LIST_AFTER_QUOTE) {
+                        report(r, line, _("text after the closing quote of a phrase: put a comma "
+                                        "between phrases, or start a comment with '#'"));
+                        return NULL;
+                }
+        }
+        return str_trim(g_strndup(v, (size_t)(p - v)));
 }
 
 /* The name of a [header] line, or NULL after reporting why it is not a good one. */
@@ -208,7 +272,10 @@ static void scan_entry(Scanner *sc, unsigned line, char *s)
         g_autofree char *lkey = entry_name(sc->r, line, s, &value_text);
         if (!lkey)
                 return;
-        g_autofree char *value = scan_quoted_or_plain(sc->r, line, value_text);
+        /* match is a list of phrases, each of which may be quoted. */
+        g_autofree char *value = strcmp(lkey, "match") == 0
+                                         ? scan_list(sc->r, line, value_text)
+                                         : scan_quoted_or_plain(sc->r, line, value_text);
         if (!value)
                 return;
         if (!sc->section) {

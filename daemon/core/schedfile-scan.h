@@ -42,3 +42,16 @@ typedef struct {
 GPtrArray *scan_buf(Report *r, const char *buf, size_t len);
 /* The value of one of the section's keys. */
 const char *scan_value(const ScanSection *ss, const ScanKey *key);
+
+/* A list whose items may be quoted, as `match` takes it (match = "Rivera, MD", therapy):
+ * an item that begins with a double or single quote runs to the same quote, commas and
+ * '#' included; any other item runs to the next comma, and a '#' or ';' in it ends the
+ * whole list (the rest is a comment). */
+typedef enum {
+        LIST_ITEM,        /* [*a, *b) is the item (without its quotes, blanks trimmed) */
+        LIST_END,         /* no more items: *p is at the end or at the comment */
+        LIST_UNCLOSED,    /* *quote opens and never closes */
+        LIST_AFTER_QUOTE, /* text follows the closing quote before the next comma */
+} ListStep;
+/* Reads the item at *p and moves *p past it and its comma. */
+ListStep list_item(const char **p, const char **a, const char **b, char *quote);

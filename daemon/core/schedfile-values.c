@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "calreq.h"
 #include "i18n.h"
 #include "timeparse.h"
 
@@ -318,4 +319,197 @@ Tz *value_tz(Report *r, GHashTable *zones, unsigned line, const char *v)
                 report(r, line, _("unknown time zone '%s': use an IANA name such as Europe/Berlin or "
                                 "America/New_York (listed under /usr/share/zoneinfo)"), v);
         return tz;
+}
+
+/* ---- calendars ------------------------------------------------------------------------- */
+
+#define CALENDAR_MAX 2048 /* bytes of a path or link, as written */
+#define REFRESH_MIN (5 * 60LL)
+#define REFRESH_MAX (7 * 86400LL)
+
+static bool has_control(const char *v)
+{
+        for (const unsigned char *p = (const unsigned char *)v; *p; p++)
+                if (*p < 0x20 || *p == 0x7f)
+                        return true;
+        return false;
+}
+
+static bool calendar_path(Report *r, unsigned line, const char *v, CalendarSpec *c)
+{
+        if (v[0] == '/') {
+                c->path = g_strdup(v);
+        } else if (v[0] == '~' && (v[1] == '/' || v[1] == '\0')) {
+                c->path = g_build_filename(g_get_home_dir(), v + 1, NULL);
+        } else {
+                report(r, line, _("calendar '%s' is a relative path: write it from the root "
+                                "(/home/sam/calendar.ics) or from the home folder "
+                                "(~/calendar.ics)"), v);
+                return false;
+        }
+        return true;
+}
+
+/* The scheme of "scheme://...", lower case, or NULL when `v` does not start with one. */
+static char *url_scheme(const char *v)
+{
+        size_t n = 0;
+        if (!g_ascii_isalpha(v[0]))
+                return NULL;
+        while (g_ascii_isalnum(v[n]) || v[n] == '+' || v[n] == '-' || v[n] == '.')
+                n++;
+        return strncmp(v + n, "://", 3) == 0 ? g_ascii_strdown(v, (gssize)n) : NULL;
+}
+
+static bool is_this_machine(const char *host)
+{
+        return !strcmp(host, "localhost") || !strcmp(host, "127.0.0.1") || !strcmp(host, "::1");
+}
+
+/* The parts of a link that the messages and the spec need. Never quotes the link: it is
+ * a secret (a subscription link carries a token), and messages reach the service status. */
+static bool url_parts(Report *r, unsigned line, const char *section, const char *url,
+                      bool http, CalendarSpec *c)
+{
+        g_autofree char *password = NULL, *host = NULL;
+        if (strpbrk(url, " \t")) {
+                report(r, line, _("the calendar link holds a blank: copy the link again, or "
+                                "write a space as %%20"));
+                return false;
+        }
+        if (!g_uri_split_with_user(url, G_URI_FLAGS_HAS_PASSWORD | G_URI_FLAGS_ENCODED, NULL,
+                                   NULL, &password, NULL, &host, NULL, NULL, NULL, NULL, NULL)) {
+                report(r, line, _("the calendar link is not a valid link: copy it again from the "
+                                "calendar's sharing or subscription settings"));
+                return false;
+        }
+        if (password) {
+                /* TRANSLATORS: 'nudge password %s' is a command: keep it as it is. */
+                report(r, line, _("the calendar link holds a password, which never goes in the "
+                                "schedule file: remove ':' and the password from the link, "
+                                "keep the user name, and run 'nudge password %s'"), section);
+                return false;
+        }
+        if (!host || !*host) {
+                report(r, line, _("the calendar link names no host: write it as "
+                                "https://HOST/PATH"));
+                return false;
+        }
+        g_autofree char *lower = g_ascii_strdown(host, -1);
+        if (http && !is_this_machine(lower)) {
+                report(r, line, _("plain http:// would send the calendar unprotected over the "
+                                "network: use https:// for %s (http:// is only for this machine: "
+                                "localhost, 127.0.0.1, [::1])"), lower);
+                return false;
+        }
+        /* An IPv6 address reads as it is written in a link. */
+        c->host = strchr(lower, ':') ? g_strdup_printf("[%s]", lower) : g_steal_pointer(&lower);
+        return true;
+}
+
+static bool calendar_url(Report *r, unsigned line, const char *section, const char *v,
+                         const char *scheme, CalendarSpec *c)
+{
+        bool http = !strcmp(scheme, "http");
+        if (!http && strcmp(scheme, "https") != 0 && strcmp(scheme, "webcal") != 0) {
+                if (!strcmp(scheme, "file"))
+                        report(r, line, _("a file:// link: write the calendar file's path itself, "
+                                        "as in ~/calendar.ics"));
+                else
+                        report(r, line, _("nudge reads calendar links that start with https:// "
+                                        "or webcal://, not %s://"), scheme);
+                return false;
+        }
+        /* webcal:// is the subscription links' name for https://. */
+        g_autofree char *url = g_strconcat(http ? "http://" : "https://",
+                                           v + strlen(scheme) + 3, NULL);
+        if (!url_parts(r, line, section, url, http, c))
+                return false;
+        c->url = g_steal_pointer(&url);
+        return true;
+}
+
+bool value_calendar(Report *r, unsigned line, const char *section, const char *v, bool exposed,
+                    CalendarSpec **out)
+{
+        if (!*v) {
+                report(r, line, _("calendar is empty: give it an .ics file, a folder of .ics "
+                                "files or a link (https://...), or remove the line"));
+                return false;
+        }
+        if (!value_text(r, line, "calendar", v, CALENDAR_MAX))
+                return false;
+        if (has_control(v)) {
+                report(r, line, _("calendar holds a tab or another control character: write the "
+                                "path or link without it"));
+                return false;
+        }
+        g_autofree char *scheme = url_scheme(v);
+        CalendarSpec *c = g_new0(CalendarSpec, 1);
+        c->source = g_strdup(v);
+        c->line = line;
+        bool ok = scheme ? calendar_url(r, line, section, v, scheme, c)
+                         : calendar_path(r, line, v, c);
+        if (scheme && exposed) {
+                /* TRANSLATORS: %1$s is the schedule file's path; "chmod 600" is a command:
+                 * keep it as it is. */
+                report(r, line, _("the calendar link is a secret, and other users can read %1$s: "
+                                "run chmod 600 %1$s"), r->path);
+                ok = false;
+        }
+        if (!ok) {
+                calendar_spec_free(c);
+                return false;
+        }
+        *out = c;
+        return true;
+}
+
+bool value_match(Report *r, unsigned line, const char *v, char ***out)
+{
+        g_autoptr(GPtrArray) phrases = g_ptr_array_new_with_free_func(g_free);
+        const char *p = v, *a, *b;
+        char quote;
+        bool empty = false;
+        ListStep step;
+        while ((step = list_item(&p, &a, &b, &quote)) == LIST_ITEM) {
+                g_autofree char *phrase = g_strndup(a, (size_t)(b - a));
+                /* Quotes keep blanks, but a phrase of blanks alone is empty too. */
+                if (strspn(phrase, " \t") == strlen(phrase)) {
+                        empty = true;
+                        continue;
+                }
+                g_ptr_array_add(phrases, g_steal_pointer(&phrase));
+        }
+        /* "a, b," ends with an empty phrase too. */
+        if (p > v && p[-1] == ',')
+                empty = true;
+        if (step != LIST_END || empty || phrases->len == 0) {
+                report(r, line, _("match has an empty phrase: write words or phrases between "
+                                "the commas, as in 'Dr. Rivera, therapy', or remove the line"));
+                return false;
+        }
+        if (phrases->len > CALREQ_MAX_MATCH) {
+                report(r, line, _("match has %u phrases; at most %u are allowed"), phrases->len,
+                       CALREQ_MAX_MATCH);
+                return false;
+        }
+        g_ptr_array_add(phrases, NULL);
+        *out = (char **)g_ptr_array_free(g_steal_pointer(&phrases), FALSE);
+        return true;
+}
+
+bool value_refresh(Report *r, unsigned line, const char *v, int64_t *out)
+{
+        Lead l;
+        int64_t seconds = 0;
+        if (parse_lead(v, &l) == 0)
+                seconds = l.days * 86400LL + l.seconds;
+        if (seconds < REFRESH_MIN || seconds > REFRESH_MAX) {
+                report(r, line, _("'%s' is not a refresh interval: use 5m to 1w, as in 30m, 2h "
+                                "or 1d"), v);
+                return false;
+        }
+        *out = seconds;
+        return true;
 }

@@ -29,3 +29,13 @@ bool value_text(Report *r, unsigned line, const char *key, const char *v, size_t
 /* A time zone by its IANA name, shared through `zones` (name -> Tz) so that sessions in one
  * zone share its cache of offsets. A new reference, or NULL after reporting. */
 Tz *value_tz(Report *r, GHashTable *zones, unsigned line, const char *v);
+/* calendar = ~/Calendars/personal.ics / https://... / webcal://...: a new CalendarSpec in
+ * *out (its line set, no match, no refresh). `section` names the section in the hint about
+ * passwords; `exposed` says that other users can read the file, which a link may not be:
+ * it is a secret. */
+bool value_calendar(Report *r, unsigned line, const char *section, const char *v, bool exposed,
+                    CalendarSpec **out);
+/* match = Dr. Rivera, "Rivera, MD": the phrases, NULL-terminated, in *out. */
+bool value_match(Report *r, unsigned line, const char *v, char ***out);
+/* refresh = 30m: 5m..1w, in seconds. */
+bool value_refresh(Report *r, unsigned line, const char *v, int64_t *out);

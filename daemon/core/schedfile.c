@@ -8,6 +8,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "fileio.h"
 #include "i18n.h"
@@ -55,7 +56,8 @@ char *schedfile_errors_format(const SchedfileErrors *e)
 
 typedef enum {
         K_TITLE, K_WEEKLY, K_MONTHLY, K_ONCE, K_EVERY, K_START, K_UNTIL, K_SKIP,
-        K_REMIND, K_DURATION, K_TIMEZONE, K_NOTES, K_PRIVACY, K_PROMPT, K_CHECKIN, K_COUNT
+        K_REMIND, K_DURATION, K_TIMEZONE, K_NOTES, K_PRIVACY, K_PROMPT, K_CHECKIN,
+        K_CALENDAR, K_MATCH, K_REFRESH, K_COUNT
 } KeyId;
 
 static const struct {
@@ -69,7 +71,8 @@ static const struct {
         [K_REMIND] = {"remind", true},    [K_DURATION] = {"duration", true},
         [K_TIMEZONE] = {"timezone", true}, [K_NOTES] = {"notes", true},
         [K_PRIVACY] = {"privacy", true},  [K_PROMPT] = {"prompt", true},
-        [K_CHECKIN] = {"checkin", true},
+        [K_CHECKIN] = {"checkin", true},  [K_CALENDAR] = {"calendar", false},
+        [K_MATCH] = {"match", false},     [K_REFRESH] = {"refresh", false},
 };
 
 static size_t edit_distance(const char *a, const char *b)
@@ -111,8 +114,8 @@ static void report_unknown_key(Report *r, unsigned line, const char *key, bool d
                                 "notes, privacy, prompt and checkin"), key);
         else
                 report(r, line, _("unknown key '%s': a session takes title, weekly, monthly, once, "
-                                "every, start, until, skip, remind, duration, timezone, notes, "
-                                "privacy, prompt and checkin"), key);
+                                "calendar, match, refresh, every, start, until, skip, remind, "
+                                "duration, timezone, notes, privacy, prompt and checkin"), key);
 }
 
 /* ---- the semantic pass ----------------------------------------------------------------- */
@@ -177,11 +180,42 @@ static bool parse_common(Report *r, GHashTable *zones, const Section *sec, Defau
         return ok;
 }
 
-/* weekly, monthly or once: exactly one of them. */
+/* The keys that say when the sessions take place, which a calendar says itself. */
+static bool calendar_conflicts(Report *r, const Section *sec)
+{
+        static const KeyId others[] = {K_WEEKLY, K_MONTHLY, K_ONCE, K_EVERY, K_START, K_UNTIL};
+        bool ok = true;
+        for (size_t i = 0; i < G_N_ELEMENTS(others); i++) {
+                KeyId k = others[i];
+                if (!sec->value[k])
+                        continue;
+                ok = false;
+                if (k <= K_ONCE)
+                        report(r, sec->vline[k], _("[%1$s] already has calendar (line %2$u): a "
+                                                 "session comes from a calendar or from weekly, "
+                                                 "monthly or once, not both"),
+                               sec->id, sec->vline[K_CALENDAR]);
+                else
+                        /* TRANSLATORS: %1$s is every, start or until: keep it as it is. */
+                        report(r, sec->vline[k], _("%1$s does not apply to sessions from a "
+                                                 "calendar (line %2$u): the calendar says when "
+                                                 "they take place; remove %1$s, or leave dates "
+                                                 "out with skip"),
+                               keys[k].name, sec->vline[K_CALENDAR]);
+        }
+        return ok;
+}
+
+/* weekly, monthly, once or calendar: exactly one of them. */
 static bool series_when(Report *r, const Section *sec, Series *s, KeyId *kind_out)
 {
         bool ok = true;
         KeyId kind = K_COUNT;
+        if (sec->value[K_CALENDAR]) {
+                *kind_out = K_CALENDAR;
+                s->kind = REPEAT_CALENDAR;
+                return calendar_conflicts(r, sec);
+        }
         for (KeyId k = K_WEEKLY; k <= K_ONCE; k++) {
                 if (!sec->value[k])
                         continue;
@@ -202,7 +236,8 @@ static bool series_when(Report *r, const Section *sec, Series *s, KeyId *kind_ou
         if (kind == K_ONCE)
                 return value_once(r, sec->vline[kind], sec->value[kind], s) && ok;
         report(r, sec->line, _("[%s] says not when it takes place: add weekly (Tue 14:00), "
-                             "monthly (2nd Wed 17:00) or once (2026-12-02 09:30)"), sec->id);
+                             "monthly (2nd Wed 17:00), once (2026-12-02 09:30) or calendar "
+                             "(~/calendar.ics, or a link)"), sec->id);
         return false;
 }
 
@@ -258,8 +293,53 @@ static bool series_span(Report *r, const Section *sec, Series *s)
         return ok;
 }
 
+/* calendar, match and refresh; match and refresh only with a calendar. */
+static bool series_calendar(Report *r, const Section *sec, bool exposed, Series *s)
+{
+        const char *v;
+        if (!sec->value[K_CALENDAR]) {
+                bool ok = true;
+                if (sec->value[K_MATCH]) {
+                        report(r, sec->vline[K_MATCH], _("match chooses among the events of a "
+                                                       "calendar, and [%s] has none: add "
+                                                       "calendar, or remove match"), sec->id);
+                        ok = false;
+                }
+                if (sec->value[K_REFRESH]) {
+                        report(r, sec->vline[K_REFRESH], _("refresh says how often to fetch a "
+                                                         "calendar link, and [%s] has none: add "
+                                                         "calendar, or remove refresh"), sec->id);
+                        ok = false;
+                }
+                return ok;
+        }
+        CalendarSpec *c = NULL;
+        bool ok = value_calendar(r, sec->vline[K_CALENDAR], sec->id, sec->value[K_CALENDAR],
+                                 exposed, &c);
+        char **match = NULL;
+        if ((v = sec->value[K_MATCH]))
+                ok &= value_match(r, sec->vline[K_MATCH], v, &match);
+        int64_t refresh = 0;
+        if ((v = sec->value[K_REFRESH])) {
+                ok &= value_refresh(r, sec->vline[K_REFRESH], v, &refresh);
+                if (c && !c->url) {
+                        report(r, sec->vline[K_REFRESH], _("refresh is only for calendar links: a "
+                                                         "calendar file or folder is read again "
+                                                         "whenever it changes; remove refresh"));
+                        ok = false;
+                }
+        }
+        if (c) {
+                c->match = g_steal_pointer(&match);
+                c->refresh = refresh;
+                s->calendar = c;
+        }
+        g_strfreev(match);
+        return ok;
+}
+
 static bool build_series(Report *r, GHashTable *zones, const Section *sec,
-                         const Defaults *defaults, Series *s)
+                         const Defaults *defaults, bool exposed, Series *s)
 {
         Defaults d = *defaults;
         d.tz = tz_ref(defaults->tz);
@@ -271,11 +351,15 @@ static bool build_series(Report *r, GHashTable *zones, const Section *sec,
         if ((v = sec->value[K_TITLE]))
                 ok &= value_text(r, sec->vline[K_TITLE], "title", v, TITLE_MAX);
         s->title = g_strdup(v ? v : sec->spelling);
+        s->has_title = v != NULL;
 
         KeyId kind;
         ok &= series_when(r, sec, s, &kind);
-        ok &= series_every(r, sec, kind, s);
-        ok &= series_span(r, sec, s);
+        ok &= series_calendar(r, sec, exposed, s);
+        if (kind != K_CALENDAR) {
+                ok &= series_every(r, sec, kind, s);
+                ok &= series_span(r, sec, s);
+        }
         if ((v = sec->value[K_SKIP]))
                 ok &= value_skip(r, sec->vline[K_SKIP], v, s);
 
@@ -334,8 +418,10 @@ static ssize_t read_sections(Report *r, GPtrArray *scanned, Section *sections)
         return defaults_index;
 }
 
-Schedule *schedfile_parse_buf(const char *path, const char *buf, size_t len, Tz *local,
-                           SchedfileErrors **errors)
+/* schedfile_parse_buf(); `exposed` says that users other than the owner can read the file,
+ * which may then hold no calendar link (it is a secret). */
+static Schedule *parse(const char *path, const char *buf, size_t len, Tz *local, bool exposed,
+                       SchedfileErrors **errors)
 {
         Report r;
         report_init(&r, path);
@@ -356,7 +442,7 @@ Schedule *schedfile_parse_buf(const char *path, const char *buf, size_t len, Tz 
         sched->series = g_new0(Series, MAX(scanned->len, 1));
         for (guint i = 0; i < scanned->len; i++)
                 if ((ssize_t)i != defaults_index)
-                        build_series(&r, zones, &sections[i], &d,
+                        build_series(&r, zones, &sections[i], &d, exposed,
                                      &sched->series[sched->n_series++]);
         qsort(sched->series, sched->n_series, sizeof(Series), cmp_series);
         tz_unref(d.tz);
@@ -367,6 +453,12 @@ Schedule *schedfile_parse_buf(const char *path, const char *buf, size_t len, Tz 
                 return NULL;
         }
         return sched;
+}
+
+Schedule *schedfile_parse_buf(const char *path, const char *buf, size_t len, Tz *local,
+                           SchedfileErrors **errors)
+{
+        return parse(path, buf, len, local, false, errors);
 }
 
 /* ---- reading the file ------------------------------------------------------------------ */
@@ -401,7 +493,11 @@ Schedule *schedfile_load_text(const char *path, Tz *local, SchedfileErrors **err
                 *errors = file_error(path, why);
                 return NULL;
         }
-        Schedule *s = schedfile_parse_buf(path, buf, len, local, errors);
+        /* fileio_read() has checked who may change the file; who may read it matters too
+         * when it holds a calendar link. The file was just read through the same path. */
+        struct stat st;
+        bool exposed = stat(path, &st) == 0 && (st.st_mode & (S_IRGRP | S_IROTH));
+        Schedule *s = parse(path, buf, len, local, exposed, errors);
         if (text_out) {
                 *text_out = g_steal_pointer(&buf);
                 *len_out = len;

@@ -17,10 +17,40 @@ Schedule *schedule_new(void)
         return g_new0(Schedule, 1);
 }
 
+void cal_session_clear(CalSession *c)
+{
+        g_free(c->uid);
+        g_free(c->title);
+        tz_unref(c->tz);
+        memset(c, 0, sizeof(*c));
+}
+
+void calendar_spec_free(CalendarSpec *c)
+{
+        if (!c)
+                return;
+        g_free(c->source);
+        g_free(c->path);
+        g_free(c->url);
+        g_free(c->host);
+        g_strfreev(c->match);
+        g_free(c);
+}
+
+static void clear_sessions(Series *s)
+{
+        for (size_t i = 0; i < s->n_sessions; i++)
+                cal_session_clear(&s->sessions[i]);
+        g_clear_pointer(&s->sessions, g_free);
+        s->n_sessions = 0;
+}
+
 void series_clear(Series *s)
 {
         if (!s)
                 return;
+        calendar_spec_free(s->calendar);
+        clear_sessions(s);
         g_free(s->id);
         g_free(s->title);
         g_free(s->once);
@@ -47,25 +77,18 @@ static int cmp_i64(const void *a, const void *b)
         return (x > y) - (x < y);
 }
 
-/* series_occurrence() with the date also as civil_days(): expansion has both at hand. */
-static void occurrence_at(const Series *s, LocalTime local, int64_t date_days, Occurrence *out)
+/* The reminders of an occurrence whose start, zone and local time are set; `seconds` are
+ * those of the start beyond its minute (a calendar's event may start at 14:00:30). */
+static void add_reminders(const Series *s, int64_t date_days, int seconds, Occurrence *out)
 {
-        out->series = s;
-        out->title = s->title;
-        out->tz = s->tz;
-        out->uid = NULL;
-        out->local = local;
-        out->start = tz_resolve_days(s->tz, date_days, local.minute);
-        out->end = out->start + s->duration;
         out->n_reminders = 0;
-        out->checkin = s->has_checkin ? out->end + s->checkin : INT64_MIN;
-
         for (size_t i = 0; i < s->n_leads; i++) {
                 const Lead *l = &s->leads[i];
                 int64_t base = out->start;
                 /* Calendar days count back from the time as written, then resolve. */
                 if (l->days > 0)
-                        base = tz_resolve_days(s->tz, date_days - l->days, local.minute);
+                        base = tz_resolve_days(out->tz, date_days - l->days, out->local.minute) +
+                               seconds;
                 out->reminders[out->n_reminders++] = base - l->seconds;
         }
         /* At most eight: an insertion sort. */
@@ -81,6 +104,41 @@ static void occurrence_at(const Series *s, LocalTime local, int64_t date_days, O
                 if (n == 0 || out->reminders[n - 1] != out->reminders[i])
                         out->reminders[n++] = out->reminders[i];
         out->n_reminders = n;
+}
+
+/* series_occurrence() with the date also as civil_days(): expansion has both at hand. */
+static void occurrence_at(const Series *s, LocalTime local, int64_t date_days, Occurrence *out)
+{
+        out->series = s;
+        out->title = s->title;
+        out->tz = s->tz;
+        out->uid = NULL;
+        out->local = local;
+        out->start = tz_resolve_days(s->tz, date_days, local.minute);
+        out->end = out->start + s->duration;
+        out->checkin = s->has_checkin ? out->end + s->checkin : INT64_MIN;
+        add_reminders(s, date_days, 0, out);
+}
+
+const char *series_session_title(const Series *s, const CalSession *c)
+{
+        return s->has_title || !c->title || !*c->title ? s->title : c->title;
+}
+
+/* The occurrence of a calendar's session: its own instant, zone, title and uid; local
+ * time, leads and skip in the event's zone. */
+static void occurrence_of_session(const Series *s, const CalSession *c, int64_t date_days,
+                                  int second_of_day, Occurrence *out)
+{
+        out->series = s;
+        out->title = series_session_title(s, c);
+        out->tz = c->tz;
+        out->uid = c->uid;
+        out->local = (LocalTime){civil_from_days(date_days), second_of_day / 60};
+        out->start = c->start;
+        out->end = c->end;
+        out->checkin = s->has_checkin ? out->end + s->checkin : INT64_MIN;
+        add_reminders(s, date_days, second_of_day % 60, out);
 }
 
 void series_occurrence(const Series *s, LocalTime local, Occurrence *out)
@@ -115,6 +173,102 @@ static bool emit(const Series *s, int64_t days, int minute, int64_t from, int64_
         if (o.start < from || o.start >= to)
                 return true;
         return fn(&o, userdata);
+}
+
+/* ---- calendar series ------------------------------------------------------------------ */
+
+static int cmp_session(const void *a, const void *b)
+{
+        const CalSession *x = a, *y = b;
+        if (x->start != y->start)
+                return (x->start > y->start) - (x->start < y->start);
+        return strcmp(x->uid, y->uid);
+}
+
+/* The zone named `name`, shared through `zones`; the series' own when there is no such
+ * zone (the reader names only zones it knows, but this machine's data may differ). */
+static Tz *session_zone(const Series *s, GHashTable *zones, const char *name)
+{
+        Tz *tz = zones && name ? g_hash_table_lookup(zones, name) : NULL;
+        if (tz)
+                return tz_ref(tz);
+        tz = name && *name ? tz_new(name) : NULL;
+        if (!tz)
+                return tz_ref(s->tz);
+        if (zones)
+                g_hash_table_insert(zones, g_strdup(name), tz_ref(tz));
+        return tz;
+}
+
+void series_set_sessions(Series *s, const Handover *h, GHashTable *zones)
+{
+        clear_sessions(s);
+        guint n = h && h->sessions ? h->sessions->len : 0;
+        CalSession *out = g_new0(CalSession, n + 1);
+        for (guint i = 0; i < n; i++) {
+                const HandoverSession *hs = &g_array_index(h->sessions, HandoverSession, i);
+                out[i] = (CalSession){
+                        .start = hs->start,
+                        .end = MAX(hs->end, hs->start),
+                        .tz = session_zone(s, zones, hs->zone),
+                        .uid = g_strdup(hs->uid ? hs->uid : ""),
+                        .title = g_strdup(hs->summary ? hs->summary : ""),
+                };
+        }
+        /* A list parsed from the reader is in order already; one built otherwise may not. */
+        qsort(out, n, sizeof(CalSession), cmp_session);
+        size_t kept = 0;
+        for (guint i = 0; i < n; i++) {
+                if (kept > 0 && out[kept - 1].start == out[i].start)
+                        cal_session_clear(&out[i]);
+                else
+                        out[kept++] = out[i];
+        }
+        s->sessions = out;
+        s->n_sessions = kept;
+}
+
+/* The index of the first session that starts at or after `t`. */
+static size_t first_session_from(const Series *s, int64_t t)
+{
+        size_t lo = 0, hi = s->n_sessions;
+        while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (s->sessions[mid].start < t)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        return lo;
+}
+
+bool series_session_index(const Series *s, int64_t start, size_t *index)
+{
+        size_t i = first_session_from(s, start);
+        if (i >= s->n_sessions || s->sessions[i].start != start)
+                return false;
+        *index = i;
+        return true;
+}
+
+static void expand_calendar(const Series *s, int64_t from, int64_t to, OccurrenceFn fn,
+                            void *userdata)
+{
+        for (size_t i = first_session_from(s, from); i < s->n_sessions; i++) {
+                const CalSession *c = &s->sessions[i];
+                if (c->start >= to)
+                        return;
+                Ymd date;
+                int second;
+                tz_local(c->tz, c->start, &date, &second);
+                int64_t days = civil_days(date);
+                if (!date_allowed(s, days))
+                        continue;
+                Occurrence o;
+                occurrence_of_session(s, c, days, second, &o);
+                if (!fn(&o, userdata))
+                        return;
+        }
 }
 
 static int64_t monday_of(int64_t days)
@@ -179,6 +333,10 @@ void series_expand(const Series *s, int64_t from, int64_t to, OccurrenceFn fn, v
 {
         if (from >= to)
                 return;
+        if (s->kind == REPEAT_CALENDAR) {
+                expand_calendar(s, from, to, fn, userdata);
+                return;
+        }
         /* Local dates whose sessions can start in [from, to): the instants' own local dates,
          * widened by two days for gaps and for zones far from UTC. */
         Ymd date;
@@ -202,6 +360,8 @@ void series_expand(const Series *s, int64_t from, int64_t to, OccurrenceFn fn, v
         case REPEAT_MONTHLY_NTH:
         case REPEAT_MONTHLY_DAY:
                 expand_monthly(s, lo, hi, from, to, fn, userdata);
+                break;
+        case REPEAT_CALENDAR:
                 break;
         case REPEAT_ONCE:
                 for (size_t i = 0; i < s->n_once; i++) {
@@ -326,6 +486,11 @@ static bool take_first(const Occurrence *o, void *userdata)
 bool series_next(const Series *s, int64_t t, Occurrence *out)
 {
         NextCtx ctx = {out, false};
+        if (s->kind == REPEAT_CALENDAR) {
+                /* The sessions are all at hand: no window to grow. */
+                series_expand(s, t, INT64_MAX, take_first, &ctx);
+                return ctx.found;
+        }
         int64_t span = 8;
         for (int64_t done = 0; done < NEXT_HORIZON_DAYS; done += span, span *= 4) {
                 int64_t from = t + done * DAY;

@@ -111,6 +111,11 @@ void series_clear(Series *s);
  * series' zone. Sessions sharing a start keep the first by uid. Skip dates and w/d leads
  * count in each session's own zone. */
 void series_set_sessions(Series *s, const Handover *h, GHashTable *zones);
+/* The index in s->sessions of the session that starts at `start`; false if none. */
+bool series_session_index(const Series *s, int64_t start, size_t *index);
+/* The title of a calendar's session: the series' `title` when set, else its SUMMARY
+ * (an empty one: the series' title). */
+const char *series_session_title(const Series *s, const CalSession *c);
 void cal_session_clear(CalSession *c);
 void calendar_spec_free(CalendarSpec *c);
 
