@@ -74,6 +74,7 @@ static void notify_systemd(const char *msg)
 
 static void update_status(Service *s, const Plan *p)
 {
+        g_autofree char *cals = calendars_status(s->calendars, s->local);
         StatusInput in = {
                 .file_state = s->file_state,
                 .problem = s->problem,
@@ -82,9 +83,8 @@ static void update_status(Service *s, const Plan *p)
                 .config_path = s->config_path,
                 .local = s->local,
                 .outbox = s->outbox,
+                .calendars = cals,
         };
-        g_autofree char *cals = calendars_status(s->calendars, s->local);
-        in.calendars = cals;
         g_autofree char *text = status_text(&in, p);
         if (g_strcmp0(text, s->status) == 0)
                 return;
@@ -163,19 +163,6 @@ static void set_schedule(Service *s, Schedule *schedule)
         outbox_set_schedule(s->outbox, s->schedule, s->local);
 }
 
-static char *first_problem(const char *path, const SchedfileErrors *errors, unsigned *line)
-{
-        *line = errors && errors->n_errors > 0 ? errors->errors[0].line : 0;
-        if (errors && errors->n_errors > 0 && errors->errors[0].line > 0)
-                return g_strdup_printf("%s:%u: %s", path, errors->errors[0].line,
-                                       errors->errors[0].message);
-        if (errors && errors->n_errors > 0)
-                return g_strdup_printf("%s: %s", path, errors->errors[0].message);
-        return g_strdup_printf("%s: cannot be read", path);
-}
-
-/* ---- reload ------------------------------------------------------------------------- */
-
 static void loaded(Service *s, Schedule *fresh, const char *text, size_t len)
 {
         set_schedule(s, fresh);
@@ -205,7 +192,7 @@ static void broken(Service *s, const SchedfileErrors *errors, char *text, size_t
         }
         s->file_state = FILE_BROKEN;
         g_free(s->problem);
-        s->problem = first_problem(s->config_path, errors, &s->problem_line);
+        s->problem = status_first_problem(s->config_path, errors, &s->problem_line);
         size_t n = errors ? errors->n_errors + errors->n_suppressed : 1;
         log_warning("%zu problem%s in %s, first: %s; %s", n, n == 1 ? "" : "s", s->config_path,
                     s->problem,

@@ -7,6 +7,7 @@
 #include "format.h"
 #include "i18n.h"
 #include "paths.h"
+#include "schedfile.h"
 
 static void append_reminder(const StatusInput *in, GString *out, const Plan *p)
 {
@@ -88,4 +89,15 @@ char *status_text(const StatusInput *in, const Plan *p)
                 return text;
         g_autofree char *base = text;
         return g_strdup_printf("%s; %s", base, in->calendars);
+}
+
+char *status_first_problem(const char *path, const SchedfileErrors *errors, unsigned *line)
+{
+        *line = errors && errors->n_errors > 0 ? errors->errors[0].line : 0;
+        if (errors && errors->n_errors > 0 && errors->errors[0].line > 0)
+                return g_strdup_printf("%s:%u: %s", path, errors->errors[0].line,
+                                       errors->errors[0].message);
+        if (errors && errors->n_errors > 0)
+                return g_strdup_printf("%s: %s", path, errors->errors[0].message);
+        return g_strdup_printf("%s: cannot be read", path);
 }
