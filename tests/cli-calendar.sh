@@ -92,6 +92,14 @@ is "the cancelled instance is left out: two sessions of three" "$(grep -c '"rive
 unlike "... the one of Dec 3" "$out" '"start":"2026-12-03'
 like "... the others stay" "$out" '"start":"2026-12-10T14:00:00\+01:00"'
 
+run "$NUDGE" note --config folder.ini --path
+status "note --path with a calendar section: exit 0" 0
+like "the next session is the calendar's, on its date" "$out" "/2026-11-26-rivera\.md$"
+run "$NUDGE" note --config folder.ini "Bring the list"
+status "note adds a line to the calendar session's notes" 0
+like "... with the event's SUMMARY in the new file" \
+        "$(cat "$XDG_DATA_HOME/nudge/notes/2026-11-26-rivera.md" 2>/dev/null)" "Session with Dr. Rivera"
+
 # ---- a broken calendar beside a good weekly section --------------------------------------
 cp "$C/login-page.ics" broken.ics
 write broken.ini "[weekly]
