@@ -59,9 +59,10 @@ typedef struct {
         char *id;
         GCancellable *cancel;
         CalRequest *req;
+        bool then_fresh; /* a URL's first answer, from the cache: fetch right after */
 } Ask;
 
-static void ask_calendar(Cal *cal, CalFetch fetch, int64_t now);
+static Ask *ask_calendar(Cal *cal, CalFetch fetch, int64_t now);
 
 /* The edge: replies and timers come from the loop, with no `now` of their own. */
 static int64_t now_seconds(void)
@@ -390,7 +391,7 @@ static void on_reply(CalReply *reply, const char *error, void *userdata)
                 set_problem(cal, reply ? reply->reason : error,
                             reply ? reply->auth : CALAUTH_NONE);
         }
-        bool first_from_cache = is_url(cal) && a->req->fetch == CALFETCH_CACHE;
+        bool first_from_cache = a->then_fresh;
         calreply_free(reply);
         ask_free(a);
         if (cal->again || first_from_cache) {
@@ -430,11 +431,12 @@ static void on_password(GObject *source, GAsyncResult *result, gpointer userdata
         send_ask(a);
 }
 
-/* One request at a time per calendar: a URL's password is looked up first. */
-static void ask_calendar(Cal *cal, CalFetch fetch, int64_t now)
+/* One request at a time per calendar (NULL: one is under way); a URL's password is
+ * looked up first. */
+static Ask *ask_calendar(Cal *cal, CalFetch fetch, int64_t now)
 {
         if (cal->cancel)
-                return;
+                return NULL;
         g_clear_handle_id(&cal->timer_src, g_source_remove);
         Ask *a = g_new0(Ask, 1);
         a->owner = cal->owner;
@@ -446,6 +448,7 @@ static void ask_calendar(Cal *cal, CalFetch fetch, int64_t now)
                 password_lookup_async(cal->series->calendar->url, a->cancel, on_password, a);
         else
                 send_ask(a);
+        return a;
 }
 
 void calendars_tick(Calendars *c, int64_t now)
@@ -505,7 +508,9 @@ static void cal_start(Cal *cal, int64_t now)
 {
         if (is_url(cal)) {
                 watch_network(cal->owner);
-                ask_calendar(cal, cal->list ? CALFETCH_FRESH : CALFETCH_CACHE, now);
+                Ask *a = ask_calendar(cal, cal->list ? CALFETCH_FRESH : CALFETCH_CACHE, now);
+                if (a)
+                        a->then_fresh = !cal->list;
         } else {
                 watch_source(cal);
                 ask_calendar(cal, CALFETCH_CACHE, now);
