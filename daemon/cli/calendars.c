@@ -4,7 +4,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <inttypes.h>
 #include <stdio.h>
 
 #include "calclient.h"
@@ -94,16 +93,18 @@ static void print_left_out(GString *out, const Handover *h)
                 /* TRANSLATORS: %1$s names the event (its SUMMARY or UID), %2$s says why. */
                 g_string_append_printf(out, _("  left out: \"%1$s\": %2$s\n"), p->name, p->reason);
         }
-        if (h->problems_left_out)
-                g_string_append_printf(out, ngettext("  left out: %" PRIu64 " more event with problems\n",
-                                "  left out: %" PRIu64 " more events with problems\n",
-                                h->problems_left_out),
-                       h->problems_left_out);
-        if (h->allday)
-                g_string_append_printf(out, ngettext("  %" PRIu64 " all-day event skipped (never a session)\n",
-                                "  %" PRIu64 " all-day events skipped (never a session)\n",
-                                h->allday),
-                       h->allday);
+        unsigned long more = (unsigned long)h->problems_left_out, allday = (unsigned long)h->allday;
+        if (more)
+                g_string_append_printf(out, ngettext("  left out: %lu more event with problems\n",
+                                                     "  left out: %lu more events with problems\n",
+                                                     more),
+                                       more);
+        if (allday)
+                g_string_append_printf(out,
+                                       ngettext("  %lu all-day event skipped (never a session)\n",
+                                                "  %lu all-day events skipped (never a session)\n",
+                                                allday),
+                                       allday);
 }
 
 /* One calendar's line: how many sessions and the next, or why it failed. */
@@ -124,20 +125,24 @@ static bool check_one(GString *out, Series *se, Tz *local, int64_t now)
                 g_autofree char *when = format_long(local, o.start);
                 /* TRANSLATORS: %1$s names the calendar, %2$u is a number of sessions, %3$s
                  * the next one's date and time, %4$s its title. */
-                g_string_append_printf(out, ngettext("calendar %1$s: %2$u session, next %3$s, %4$s\n",
-                                "calendar %1$s: %2$u sessions, next %3$s, %4$s\n", n),
-                       name, n, when, o.title);
+                g_string_append_printf(out,
+                                       ngettext("calendar %1$s: %2$u session, next %3$s, %4$s\n",
+                                                "calendar %1$s: %2$u sessions, next %3$s, %4$s\n",
+                                                n),
+                                       name, n, when, o.title);
         } else {
                 g_string_append_printf(out, ngettext("calendar %1$s: %2$u session, none to come\n",
-                                "calendar %1$s: %2$u sessions, none to come\n", n),
-                       name, n);
+                                                     "calendar %1$s: %2$u sessions, none to come\n",
+                                                     n),
+                                       name, n);
         }
         if (*reply->reason) {
                 /* The fetch failed and the reader answered from its copy. */
                 g_autofree char *what = calsaved_problem(se->id, true, reply->reason,
                                                          reply->auth, true);
                 /* TRANSLATORS: %s says why the calendar could not be fetched. */
-                g_string_append_printf(out, _("  %s: these sessions are from the copy kept\n"), what);
+                g_string_append_printf(out, _("  %s: these sessions are from the copy kept\n"),
+                                       what);
         }
         print_left_out(out, reply->list);
         return *reply->reason == '\0';

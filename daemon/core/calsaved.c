@@ -108,7 +108,7 @@ static int parse_header(const char *line, CalSaved *c, char **digest_out, char *
         if (g_strv_length(f) != 5 || strcmp(f[0], CALSAVED_MAGIC) != 0)
                 return bad(why, "line 1: not the header of a saved calendar, version 1");
         if (!parse_int(f[1], &c->from) || !parse_int(f[2], &c->to) || c->from >= c->to)
-                return bad(why, "line 1: the window is not two instants, the first before the second");
+                return bad(why, "line 1: the window is not two instants in order");
         if (!parse_int(f[3], &c->fetched) || c->fetched < 0)
                 return bad(why, "line 1: the time of the last read is not an instant");
         if (!is_digest(f[4]))
@@ -135,7 +135,8 @@ int calsaved_parse_buf(const char *buf, size_t len, const char *digest, CalSaved
         const char *rest = nl + 1;
         if (handover_parse_buf(rest, len - (size_t)(rest - buf), &c->list, &list_why) < 0) {
                 if (why)
-                        *why = g_strdup_printf("after the header, %s", list_why ? list_why : "a damaged list");
+                        *why = g_strdup_printf("after the header, %s",
+                                               list_why ? list_why : "a damaged list");
                 return -EBADMSG;
         }
         if (strcmp(found, digest) != 0) {
@@ -214,7 +215,8 @@ char *calsaved_problem(const char *section, bool url, const char *reason, CalAut
 {
         if (auth == CALAUTH_NEEDED)
                 /* TRANSLATORS: %s is the section; keep "nudge password". */
-                return g_strdup_printf(T(N_("needs a password: run \"nudge password %s\"")), section);
+                return g_strdup_printf(T(N_("needs a password: run \"nudge password %s\"")),
+                                       section);
         if (auth == CALAUTH_REFUSED)
                 return g_strdup_printf(T(N_("the password was refused: run \"nudge password %s\"")),
                                        section);

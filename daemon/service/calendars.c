@@ -217,10 +217,11 @@ static void log_left_out(Cal *cal, const Handover *h)
                 g_string_append_printf(names, "%s\"%s\" (%s)", i ? ", " : "", p->name, p->reason);
         }
         uint64_t n = h->problems->len + h->problems_left_out;
-        g_autofree char *text = n ? g_strdup_printf("Calendar %s: %" PRIu64 " event%s left out: %s%s",
-                                                    cal->name, n, n == 1 ? "" : "s", names->str,
-                                                    h->problems_left_out ? ", ..." : "")
-                                  : NULL;
+        g_autofree char *text = NULL;
+        if (n)
+                text = g_strdup_printf("Calendar %s: %" PRIu64 " event%s left out: %s%s", cal->name,
+                                       n, n == 1 ? "" : "s", names->str,
+                                       h->problems_left_out ? ", ..." : "");
         g_string_free(names, TRUE);
         if (g_strcmp0(text, cal->left_logged) == 0)
                 return;
