@@ -9,7 +9,7 @@ set -uo pipefail
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib/desktop.sh"
 . "$top_srcdir/tests/lib/daemon.sh"
 
-tap_plan 17
+tap_plan 19
 desktop_start
 # nudged starts the reader itself (no socket unit is installed here); make check exports
 # NUDGE_CALENDAR, and the manager passes NUDGE_* on to the unit.
@@ -99,6 +99,19 @@ like_copy() { [[ $(daemon_status) == *"using the copy of "* ]]; }
 tap_check "... and says it uses the copy (\"$status\")" like_copy
 tap_check "the log says it once" test "$(daemon_log | grep -c 'Calendar \[therapy\]: cannot be read')" -eq 1
 
+# ---- a reload that leaves the calendar's source, match, zone and duration alone ----------
+# The file is still garbage: the sessions can only be those already in force.
+daemon_schedule "[therapy]
+calendar = ~/Calendars/personal.ics
+match = session
+remind = 0m
+title = Therapy
+"
+tap_check "a reload that leaves the calendar alone keeps its sessions" \
+        daemon_status_wait "Next: Therapy, $(daemon_short "$LATER")" 10
+tap_is "... without going back to the saved copy" \
+        "$(daemon_log | grep -c 'sessions from the saved copy')" 0
+
 # ---- a restart: the saved copy before the reader answers ----------------------------------
 # A reader that never answers: the sessions can come only from the saved copy.
 SLOW=$DESKTOP_DIR/slow-reader
@@ -106,7 +119,7 @@ printf '#!/bin/sh\nexec sleep 60\n' >"$SLOW" && chmod +x "$SLOW"
 systemctl --user set-environment NUDGE_CALENDAR="$SLOW"
 systemctl --user restart "$DAEMON_UNIT" || desktop_bail "nudged did not restart: $(daemon_log | tail -n 5)"
 tap_check "after a restart, the saved sessions are in force at once" \
-        test "$(daemon_status | cut -d';' -f1)" = "Next: Later session, $(daemon_short "$LATER")"
+        test "$(daemon_status | cut -d';' -f1)" = "Next: Therapy, $(daemon_short "$LATER")"
 
 # ---- a URL that cannot be fetched (nudged's own sandbox allows no network) ---------------
 systemctl --user set-environment NUDGE_CALENDAR="$NUDGE_CALENDAR"
