@@ -47,6 +47,8 @@
                                   "keep the user name, and run 'nudge password " section "'"
 #define CAL_NOT_FOR(key) "does not apply to sessions from a calendar (line 2): the calendar " \
                          "says when they take place; remove " key ", or leave dates out with skip"
+#define BAD_LINK "the calendar link is not a valid link: copy it again from the calendar's " \
+                 "sharing or subscription settings"
 #define CAL_SECRET "the calendar link is a secret, and other users can read %s: run chmod 600 %s"
 
 static Tz *local_zone(void)
@@ -418,10 +420,12 @@ static const struct {
          "s.ini:6: calendar holds a tab or another control character: write the path or link "
          "without it\n"
          "s.ini:8: the calendar link holds a blank: copy the link again, or write a space as %20\n"},
-        {"calendar: a link that is no link",
-         L("[t]\ncalendar = https://example.org:99999999/c\n"),
-         "s.ini:2: the calendar link is not a valid link: copy it again from the calendar's "
-         "sharing or subscription settings\n"},
+        {"calendar: links that are no links, never repeated in the message",
+         L("[t]\ncalendar = https://example.org:99999999/c\n[u]\ncalendar = https:/example.org/t0k3n\n"
+           "[v]\ncalendar = webcal:example.org/t0k3n\n"),
+         "s.ini:2: " BAD_LINK "\n"
+         "s.ini:4: " BAD_LINK "\n"
+         "s.ini:6: " BAD_LINK "\n"},
         {"calendar with weekly, monthly, once, every, start and until: each on its line",
          L("[t]\ncalendar = ~/c.ics\nweekly = Tue 14:00\nmonthly = 15 10:00\n"
            "once = 2026-12-01 10:00\nevery = 2\nstart = 2026-01-01\nuntil = 2026-02-01\n"
@@ -741,6 +745,20 @@ static void test_calendar_values(void)
         g_assert_false(w->series[1].has_title);
         g_assert_null(w->series[0].calendar);
 
+        /* No message about a link repeats it: a link holds a token. */
+        static const char *const links[] = {
+                "http://example.org/t0k3n", "ftp://example.org/t0k3n", "https:/example.org/t0k3n",
+                "https://sam:t0k3n@example.org/", "https://example.org/t0k3n x",
+                "https://example.org:99999/t0k3n", "https:///t0k3n", "webcal:t0k3n",
+        };
+        for (size_t i = 0; i < G_N_ELEMENTS(links); i++) {
+                g_autofree char *ini = g_strdup_printf("[t]\ncalendar = %s\n", links[i]);
+                g_autofree char *msg = errors_of(ini, strlen(ini), NULL);
+                g_test_message("%s: %s", links[i], msg);
+                g_assert_cmpstr(msg, !=, "");
+                g_assert_null(strstr(msg, "t0k3n"));
+        }
+
         /* 65 phrases are too many for the calendar reader. */
         GString *many = g_string_new("[t]\ncalendar = ~/c.ics\nmatch = p0");
         for (int i = 1; i < 65; i++)
@@ -903,6 +921,13 @@ static void test_load(void)
         /* Parsing alone knows no modes: the same text parses from memory. */
         g_autofree char *e19 = errors_of(with_link, sizeof(with_link) - 1, NULL);
         g_assert_cmpstr(e19, ==, "");
+        /* A broken link is a secret all the same. */
+        g_autofree char *broken = write_file("broken.ini", "[t]\ncalendar = https:/example.org/t\n",
+                                             0644);
+        g_autofree char *e20 = load_errors(broken, &err);
+        g_autofree char *want20 = g_strdup_printf("%s:2: " BAD_LINK "\n%s:2: " CAL_SECRET "\n",
+                                                  broken, broken, broken, broken);
+        g_assert_cmpstr(e20, ==, want20);
 
         /* A FIFO with no writer must not hang, nor must one that a writer holds open. */
         g_autofree char *fifo = g_build_filename(tmpdir, "fifo.ini", NULL);

@@ -350,7 +350,9 @@ static bool calendar_path(Report *r, unsigned line, const char *v, CalendarSpec 
         return true;
 }
 
-/* The scheme of "scheme://...", lower case, or NULL when `v` does not start with one. */
+/* The scheme of "scheme:...", lower case, or NULL when `v` does not start with one: then
+ * it is a path. A value with a scheme is treated as a link, good or not, and never quoted
+ * in a message ("https:/host/token" holds a token too). */
 static char *url_scheme(const char *v)
 {
         size_t n = 0;
@@ -358,7 +360,13 @@ static char *url_scheme(const char *v)
                 return NULL;
         while (g_ascii_isalnum(v[n]) || v[n] == '+' || v[n] == '-' || v[n] == '.')
                 n++;
-        return strncmp(v + n, "://", 3) == 0 ? g_ascii_strdown(v, (gssize)n) : NULL;
+        return v[n] == ':' ? g_ascii_strdown(v, (gssize)n) : NULL;
+}
+
+static void report_bad_link(Report *r, unsigned line)
+{
+        report(r, line, _("the calendar link is not a valid link: copy it again from the "
+                        "calendar's sharing or subscription settings"));
 }
 
 static bool is_this_machine(const char *host)
@@ -379,8 +387,7 @@ static bool url_parts(Report *r, unsigned line, const char *section, const char 
         }
         if (!g_uri_split_with_user(url, G_URI_FLAGS_HAS_PASSWORD | G_URI_FLAGS_ENCODED, NULL,
                                    NULL, &password, NULL, &host, NULL, NULL, NULL, NULL, NULL)) {
-                report(r, line, _("the calendar link is not a valid link: copy it again from the "
-                                "calendar's sharing or subscription settings"));
+                report_bad_link(r, line);
                 return false;
         }
         if (password) {
@@ -411,6 +418,10 @@ static bool calendar_url(Report *r, unsigned line, const char *section, const ch
                          const char *scheme, CalendarSpec *c)
 {
         bool http = !strcmp(scheme, "http");
+        if (strncmp(v + strlen(scheme), "://", 3) != 0) {
+                report_bad_link(r, line);
+                return false;
+        }
         if (!http && strcmp(scheme, "https") != 0 && strcmp(scheme, "webcal") != 0) {
                 if (!strcmp(scheme, "file"))
                         report(r, line, _("a file:// link: write the calendar file's path itself, "
@@ -490,8 +501,11 @@ bool value_match(Report *r, unsigned line, const char *v, char ***out)
                 return false;
         }
         if (phrases->len > CALREQ_MAX_MATCH) {
-                report(r, line, _("match has %u phrases; at most %u are allowed"), phrases->len,
-                       CALREQ_MAX_MATCH);
+                /* TRANSLATORS: the number of phrases is always more than the limit (64). */
+                report(r, line, ngettext("match has %u phrase; at most %u are allowed",
+                                         "match has %u phrases; at most %u are allowed",
+                                         phrases->len),
+                       phrases->len, CALREQ_MAX_MATCH);
                 return false;
         }
         g_ptr_array_add(phrases, NULL);

@@ -33,7 +33,9 @@ char *schedfile_errors_format(const SchedfileErrors *e);
 Schedule *schedfile_parse_buf(const char *path, const char *buf, size_t len, Tz *local,
                            SchedfileErrors **errors);
 /* Read and parse a file. A missing, unreadable or non-regular file is an error too, and
- * so is one that others can write. Sets *error_out to the negative errno of a failed read
+ * so is one that others can write, or, when it holds a calendar link (a secret), one that
+ * others can read: that is reported at the `calendar` line, with the file's other
+ * problems (*error_out 0). Sets *error_out to the negative errno of a failed read
  * (-ENOENT for a missing file), as state_load() does, or 0. */
 Schedule *schedfile_load(const char *path, Tz *local, SchedfileErrors **errors, int *error_out);
 /* schedfile_load(), and the bytes it parsed in *text_out (NUL-terminated, newly allocated,

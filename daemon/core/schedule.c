@@ -189,19 +189,25 @@ static int cmp_session(const void *a, const void *b)
  * zone (the reader names only zones it knows, but this machine's data may differ). */
 static Tz *session_zone(const Series *s, GHashTable *zones, const char *name)
 {
-        Tz *tz = zones && name ? g_hash_table_lookup(zones, name) : NULL;
+        Tz *tz = name ? g_hash_table_lookup(zones, name) : NULL;
         if (tz)
                 return tz_ref(tz);
         tz = name && *name ? tz_new(name) : NULL;
         if (!tz)
                 return tz_ref(s->tz);
-        if (zones)
-                g_hash_table_insert(zones, g_strdup(name), tz_ref(tz));
+        g_hash_table_insert(zones, g_strdup(name), tz_ref(tz));
         return tz;
 }
 
 void series_set_sessions(Series *s, const Handover *h, GHashTable *zones)
 {
+        /* Without a table of the caller's, one for this call: a zone file is read once, not
+         * once per session. */
+        g_autoptr(GHashTable) own = zones ? NULL
+                                          : g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                                                  (GDestroyNotify)tz_unref);
+        if (!zones)
+                zones = own;
         clear_sessions(s);
         guint n = h && h->sessions ? h->sessions->len : 0;
         CalSession *out = g_new0(CalSession, n + 1);
@@ -422,8 +428,10 @@ GArray *schedule_expand(const Schedule *s, int64_t from, int64_t to)
                 series_expand(&s->series[i], from, to, collect, all);
                 /* Local order is instant order, but for times in a daylight-saving gap:
                  * `once` 02:30 moves past a 03:00 of the same day. */
-                Occurrence *run = &g_array_index(all, Occurrence, first[i]);
                 size_t n = all->len - first[i];
+                if (n < 2)
+                        continue; /* (and all->data may still be NULL) */
+                Occurrence *run = &g_array_index(all, Occurrence, first[i]);
                 for (size_t k = 1; k < n; k++) {
                         if (run[k - 1].start > run[k].start) {
                                 qsort(run, n, sizeof(Occurrence), cmp_occurrence);

@@ -107,8 +107,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(Schedule, schedule_free)
 void series_clear(Series *s);
 
 /* Replaces the sessions of a calendar series by those of `h` (copied): zones are looked up
- * in `zones` (name -> Tz*, filled as needed; NULL: none shared) and fall back to the
- * series' zone. Sessions sharing a start keep the first by uid. Skip dates and w/d leads
+ * in `zones` (name -> Tz*, owning its keys (g_free) and references (tz_unref), as the
+ * schedule file's; filled as needed; NULL: none shared) and fall back to the series' zone. Sessions sharing a start keep the first by uid. Skip dates and w/d leads
  * count in each session's own zone. */
 void series_set_sessions(Series *s, const Handover *h, GHashTable *zones);
 /* The index in s->sessions of the session that starts at `start`; false if none. */
