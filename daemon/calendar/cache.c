@@ -90,8 +90,10 @@ static int load_meta(const char *path, char **url_hash, char **body_hash, CacheE
         /* Five lines and an empty string after the last line end. */
         if (g_strv_length(lines) != 6 || strcmp(lines[0], META_MAGIC) != 0 || lines[5][0])
                 return -ENOENT;
-        const char *u = meta_value(lines, 1, "url-sha256"), *b = meta_value(lines, 2, "body-sha256"),
-                   *et = meta_value(lines, 3, "etag"), *lm = meta_value(lines, 4, "last-modified");
+        const char *u = meta_value(lines, 1, "url-sha256");
+        const char *b = meta_value(lines, 2, "body-sha256");
+        const char *et = meta_value(lines, 3, "etag");
+        const char *lm = meta_value(lines, 4, "last-modified");
         if (!u || !b || !validator_ok(et) || !validator_ok(lm))
                 return -ENOENT;
         *url_hash = g_strdup(u);
@@ -104,7 +106,8 @@ static int load_meta(const char *path, char **url_hash, char **body_hash, CacheE
 int cache_load(const char *dir, const char *section, const char *url, CacheEntry *out)
 {
         *out = (CacheEntry){ 0 };
-        g_autofree char *meta = file_of(dir, section, ".meta"), *ics = file_of(dir, section, ".ics");
+        g_autofree char *meta = file_of(dir, section, ".meta");
+        g_autofree char *ics = file_of(dir, section, ".ics");
         g_autofree char *url_hash = NULL, *body_hash = NULL, *want = sha256(url, strlen(url));
         if (load_meta(meta, &url_hash, &body_hash, out) < 0 || strcmp(url_hash, want) != 0) {
                 cache_entry_clear(out);
@@ -131,7 +134,8 @@ int cache_load(const char *dir, const char *section, const char *url, CacheEntry
 int cache_store(const char *dir, const char *section, const char *url, GBytes *body,
                 const char *etag, const char *last_modified)
 {
-        g_autofree char *meta = file_of(dir, section, ".meta"), *ics = file_of(dir, section, ".ics");
+        g_autofree char *meta = file_of(dir, section, ".meta");
+        g_autofree char *ics = file_of(dir, section, ".ics");
         size_t len;
         const void *data = g_bytes_get_data(body, &len);
         g_autofree char *url_hash = sha256(url, strlen(url)), *body_hash = sha256(data, len);

@@ -296,7 +296,8 @@ static GTlsDatabase *test_ca(Fetch *f)
                 return NULL;
         if (stat(path, &st) < 0 || !S_ISREG(st.st_mode) ||
             fileio_check_trusted(&st, path, "CA file", &why) < 0 || st.st_uid != getuid()) {
-                g_warning("NUDGE_CALENDAR_CA_FILE ignored: %s", why ? why : "not a file of the user");
+                g_warning("NUDGE_CALENDAR_CA_FILE ignored: %s",
+                          why ? why : "not a file of the user");
                 return NULL;
         }
         g_autoptr(GError) e = NULL;

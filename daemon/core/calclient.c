@@ -13,6 +13,7 @@
 #include <sys/un.h>
 
 #include "fileio.h"
+#include "i18n.h"
 
 #ifndef PKGLIBEXECDIR
 #define PKGLIBEXECDIR "/usr/local/libexec/nudge"
@@ -63,7 +64,7 @@ static void ask_free(Ask *a)
 static void finish(Ask *a, CalReply *reply, const char *error)
 {
         if (!reply && a->timed_out)
-                error = "the calendar reader gave no answer within the time limit";
+                error = _("the calendar reader gave no answer within the time limit");
         a->done(reply, error, a->userdata);
         ask_free(a);
 }
@@ -79,12 +80,12 @@ static void parse_reply(Ask *a)
         CalReply *reply = NULL;
         g_autofree char *why = NULL;
         if (a->reply->len == 0) {
-                finish(a, NULL, "the calendar reader ended without an answer");
+                finish(a, NULL, _("the calendar reader ended without an answer"));
                 return;
         }
         if (calreply_parse_buf((const char *)a->reply->data, a->reply->len, &reply, &why) < 0) {
                 g_autofree char *msg = g_strdup_printf(
-                        "the calendar reader's answer breaks the format: %s", why);
+                        _("the calendar reader's answer breaks the format: %s"), why);
                 finish(a, NULL, msg);
                 return;
         }
@@ -99,7 +100,7 @@ static void on_read(GObject *src, GAsyncResult *res, gpointer data)
         g_autoptr(GError) e = NULL;
         g_autoptr(GBytes) b = g_input_stream_read_bytes_finish(G_INPUT_STREAM(src), res, &e);
         if (!b) {
-                finish_gerror(a, "cannot read the calendar reader's answer", e);
+                finish_gerror(a, _("cannot read the calendar reader's answer"), e);
                 return;
         }
         if (g_bytes_get_size(b) == 0) {
@@ -107,7 +108,7 @@ static void on_read(GObject *src, GAsyncResult *res, gpointer data)
                 return;
         }
         if (a->reply->len + g_bytes_get_size(b) > CALREPLY_MAX_BYTES) {
-                finish(a, NULL, "the calendar reader's answer is too large");
+                finish(a, NULL, _("the calendar reader's answer is too large"));
                 return;
         }
         g_byte_array_append(a->reply, g_bytes_get_data(b, NULL), (guint)g_bytes_get_size(b));
@@ -125,13 +126,13 @@ static void on_written(GObject *src, GAsyncResult *res, gpointer data)
         Ask *a = data;
         g_autoptr(GError) e = NULL;
         if (!g_output_stream_write_all_finish(G_OUTPUT_STREAM(src), res, NULL, &e)) {
-                finish_gerror(a, "cannot send the request to the calendar reader", e);
+                finish_gerror(a, _("cannot send the request to the calendar reader"), e);
                 return;
         }
         /* The reader reads up to the end of the request: close our sending half. */
         GSocket *sock = g_socket_connection_get_socket(a->conn);
         if (!g_socket_shutdown(sock, FALSE, TRUE, &e)) {
-                finish_gerror(a, "cannot send the request to the calendar reader", e);
+                finish_gerror(a, _("cannot send the request to the calendar reader"), e);
                 return;
         }
         read_more(a);
@@ -157,7 +158,7 @@ static int spawn_reader(Ask *a, char **error)
 {
         int sv[2];
         if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
-                *error = g_strdup_printf("cannot make a socket pair: %s", g_strerror(errno));
+                *error = g_strdup_printf(_("cannot make a socket pair: %s"), g_strerror(errno));
                 return -errno;
         }
         _cleanup_close_ int ours = sv[0], theirs = sv[1];
@@ -167,7 +168,8 @@ static int spawn_reader(Ask *a, char **error)
         g_autoptr(GSubprocessLauncher) l = g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_NONE);
         int dup_fd = dup(theirs);
         if (dup_fd < 0) {
-                *error = g_strdup_printf("cannot start the calendar reader: %s", g_strerror(errno));
+                *error = g_strdup_printf(_("cannot start the calendar reader: %s"),
+                                         g_strerror(errno));
                 return -errno;
         }
         g_subprocess_launcher_take_stdin_fd(l, fileio_take_fd(&theirs));
@@ -176,7 +178,7 @@ static int spawn_reader(Ask *a, char **error)
         const char *argv[] = { prog, "--serve", NULL };
         a->child = g_subprocess_launcher_spawnv(l, argv, &e);
         if (!a->child) {
-                *error = g_strdup_printf("cannot start the calendar reader %s: %s", prog,
+                *error = g_strdup_printf(_("cannot start the calendar reader %s: %s"), prog,
                                          e->message);
                 return -ENOENT;
         }
@@ -248,7 +250,7 @@ static bool start_io(Ask *a, char **error)
         g_autoptr(GSocket) sock = g_socket_new_from_fd(fd, &e);
         if (!sock) {
                 close(fd);
-                *error = g_strdup_printf("cannot talk to the calendar reader: %s", e->message);
+                *error = g_strdup_printf(_("cannot talk to the calendar reader: %s"), e->message);
                 return false;
         }
         a->conn = g_socket_connection_factory_create_connection(sock);
@@ -278,9 +280,9 @@ void calclient_ask_async(const CalRequest *req, GCancellable *cancel, CalClientD
         a->request = calreq_format(req);
         char *error = NULL;
         if (!a->request)
-                fail_later(a, g_strdup("the calendar request is not valid"));
+                fail_later(a, g_strdup(_("the calendar request is not valid")));
         else if (g_cancellable_is_cancelled(a->cancel))
-                fail_later(a, g_strdup("cancelled"));
+                fail_later(a, g_strdup(_("cancelled")));
         else if (!start_io(a, &error))
                 fail_later(a, error);
 }

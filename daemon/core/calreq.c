@@ -211,7 +211,9 @@ static bool lines_next(Lines *l, char **why)
         }
         const char *tab = memchr(l->p, '\t', (size_t)(nl - l->p));
         const char *kend = tab ? tab : nl;
-        if ((size_t)(kend - l->p) >= sizeof l->key) {
+        /* A key is a lower-case word: no NUL or other byte can hide behind one. */
+        size_t klen = (size_t)(kend - l->p);
+        if (klen >= sizeof l->key || strspn(l->p, "abcdefghijklmnopqrstuvwxyz-") < klen) {
                 *why = g_strdup_printf("line %u: unknown line", l->lineno);
                 return false;
         }

@@ -12,6 +12,7 @@ for h in "$@"; do
         mkdir -p "$corpus"
         cp -f "$src"/conf/*.example "$src"/tests/data/*.ini "$corpus"/ 2>/dev/null || true
         [ "$h" = fuzz-ical ] && cp -f "$src"/tests/data/calendars/*.ics "$src"/tests/data/calendars/*/*.ics "$corpus"/
+        [ -d "$src/tests/fuzz/seeds-$h" ] && cp -f "$src/tests/fuzz/seeds-$h"/* "$corpus"/
         dict="$src"/tests/fuzz/schedule.dict
         [ -f "$src/tests/fuzz/$h.dict" ] && dict="$src/tests/fuzz/$h.dict"
         echo "== $h: ${seconds}s"
