@@ -120,9 +120,9 @@ status "a schedule file with a URL that others can read: exit 78" 78
 like "... the parser's message reaches the person, with chmod" "$err" "chmod"
 
 # ---- a terminal: the prompt, no echo, and echo back after Ctrl-C ----------------------
-# tty.py drives nudge on a pseudo-terminal: prints what the terminal showed, then
+# pty-drive.py drives nudge on a pseudo-terminal: prints what the terminal showed, then
 # "echo=1|0" (the terminal's ECHO flag once nudge is gone), then nudge's exit status.
-cat >tty.py <<'EOF'
+cat >pty-drive.py <<'EOF'
 import os, pty, select, sys, termios, time
 answer, argv = sys.argv[1], sys.argv[2:]
 pid, fd = pty.fork()
@@ -149,21 +149,52 @@ sys.stdout.write(seen.decode(errors="replace") + "\n")
 print("echo=%d" % (1 if echo else 0))
 print("status=%s" % (os.waitstatus_to_exitcode(st)))
 EOF
-ttyout=$(timeout 30 python3 tty.py "$PW" "$NUDGE" password -c s.ini nextcloud 2>&1)
+ttyout=$(timeout 30 python3 pty-drive.py "$PW" "$NUDGE" password -c s.ini nextcloud 2>&1)
 printf '%s\n' "$ttyout" >>"$T/.all"
 like "on a terminal it asks, naming section, host and user" "$ttyout" \
         "Password for calendar \[nextcloud\] at cloud.example.org \(user sam\): "
 like "... stores what was typed" "$ttyout" "Stored the password of calendar \[nextcloud\]"
 is "... (the keyring has it)" "$(lookup "$url")" "$PW"
 like "... with the terminal's echo back on afterwards" "$ttyout" "echo=1"
-ttyout=$(timeout 30 python3 tty.py "^C" "$NUDGE" password -c s.ini bob 2>&1)
+ttyout=$(timeout 30 python3 pty-drive.py "^C" "$NUDGE" password -c s.ini bob 2>&1)
 printf '%s\n' "$ttyout" >>"$T/.all"
 like "Ctrl-C at the prompt ends nudge by SIGINT" "$ttyout" "status=-2"
 like "... and gives the terminal its echo back" "$ttyout" "echo=1"
 is "... and the stored password stays" "$(lookup "$url_bob")" "bobs-pw"
 
-# ---- no Secret Service, no bus -------------------------------------------------------
+# ---- the lookups nudged uses (tests/password-probe: sync, async, cancelled) ------------
+PROBE=$top_builddir/tests/password-probe
+if [ -x "$PROBE" ]; then
+        is "lookup: the stored password" "$(timeout 10 "$PROBE" sync "$url" "$PW")" "match"
+        is "lookup, async: the stored password" "$(timeout 10 "$PROBE" async "$url" "$PW")" "match"
+        is "lookup, async: another account's is another" \
+                "$(timeout 10 "$PROBE" async "$url_bob" "$PW")" "differs"
+        is "lookup, async: none stored" \
+                "$(timeout 10 "$PROBE" async https://nobody@cloud.example.org/)" "none"
+        like "lookup, async, cancelled: says so" \
+                "$(timeout 10 "$PROBE" cancel "$url" "$PW")" "^error g-io-error-quark/19: "
+else
+        skip "the lookups nudged uses" "no tests/password-probe (make check builds it)"
+fi
+
+# ---- a locked keyring, no Secret Service, no bus ---------------------------------------
 keyring_stop
+keyring_start --locked
+run_input "$PW2" "$NUDGE" password -c s.ini nextcloud
+status "a locked keyring that cannot be unlocked here: exit 1" 1
+like "... saying so and how to unlock it" "$err" "keyring is locked.*was not unlocked.*unlock it in Passwords and Keys"
+run "$NUDGE" password -c s.ini --forget nextcloud
+status "--forget in a locked keyring: exit 1" 1
+like "... saying so" "$err" "keyring is locked"
+if [ -x "$PROBE" ]; then
+        like "lookup, async, locked: says so (not \"none stored\")" \
+                "$(timeout 10 "$PROBE" async "$url" "$PW")" "^error locked: "
+fi
+keyring_stop
+if [ -x "$PROBE" ]; then
+        like "lookup, async, no Secret Service: says so" \
+                "$(timeout 10 "$PROBE" async "$url" "$PW")" "^error no-service: .*gnome-keyring"
+fi
 run_input "$PW" "$NUDGE" password -c s.ini nextcloud
 status "no Secret Service on the bus: exit 1" 1
 like "... saying so and what to install" "$err" "no Secret Service on the session bus.*gnome-keyring.*KWallet"

@@ -239,7 +239,7 @@ static int password_store_run(const Series *s)
                 fprintf(stderr, "nudge password: %s\n", error->message);
                 return 1;
         }
-        char pw[CALREQ_MAX_TEXT + 1];
+        char pw[CALREQ_MAX_TEXT + 1] = {0};
         bool got = read_password(s, user, pw, sizeof pw);
         bool stored = got && password_store_sync(c->url, s->id, pw, &error);
         explicit_bzero(pw, sizeof pw);

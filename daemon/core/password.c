@@ -20,7 +20,10 @@ static const SecretSchema schema = {
         0, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
 };
 
-G_DEFINE_QUARK(nudge-password-error-quark, password_error)
+GQuark password_error_quark(void)
+{
+        return g_quark_from_static_string("nudge-password-error-quark");
+}
 
 /* Whether `e` says that nobody answers for the Secret Service on the session bus (or that
  * there is no session bus at all). */
@@ -56,12 +59,14 @@ static void set_error(GError **error, GError *e)
                  g_error_matches(e, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_METHOD) ||
                  g_error_matches(e, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_OBJECT))
                 /* gnome-keyring answers UnknownMethod for the default keyring it could
-                 * not create (the prompt for its password could not be shown). */
+                 * not create (the prompt for its password could not be shown). A
+                 * dismissed unlock prompt leaves the item locked, without an error. */
                 g_set_error_literal(error, PASSWORD_ERROR, PASSWORD_ERROR_LOCKED,
                                     _("the keyring is locked (or there is none yet) and "
-                                      "no prompt to unlock it could be shown here: log in "
-                                      "to the desktop or unlock it in Passwords and Keys "
-                                      "(seahorse), then try again"));
+                                      "was not unlocked: no prompt could be shown here, "
+                                      "or it was dismissed; log in to the desktop or "
+                                      "unlock it in Passwords and Keys (seahorse), then "
+                                      "try again"));
         else if (!session_bus())
                 g_set_error_literal(error, PASSWORD_ERROR, PASSWORD_ERROR_NO_SERVICE,
                                     _("there is no session bus (D-Bus) here to reach the "
@@ -184,6 +189,9 @@ bool password_clear_sync(const char *url, bool *removed, GError **error)
 {
         GError *e = NULL;
         gboolean any = secret_password_clear_sync(&schema, NULL, &e, "url", url, NULL);
+        /* Nothing removed from a locked keyring says nothing about what is in it. */
+        if (!e && !any && default_locked(&e) && !e)
+                e = g_error_new_literal(SECRET_ERROR, SECRET_ERROR_IS_LOCKED, "locked");
         if (e) {
                 set_error(error, e);
                 return false;

@@ -20,9 +20,12 @@ typedef enum {
 } PasswordError;
 GQuark password_error_quark(void);
 
-/* Looks the password of `url` up: the password (free with password_free), or NULL with
+/* `url` is always a calendar's CalendarSpec.url (webcal:// written as https://), with the
+ * user name it holds: the same key for `nudge password` and for nudged.
+ *
+ * Looks the password of `url` up: the password (free with password_free), or NULL with
  * *error NULL when none is stored, or NULL with *error set when the Secret Service
- * cannot be reached. */
+ * cannot be reached or the keyring is locked (then nothing can be said of what it holds). */
 char *password_lookup_sync(const char *url, GError **error);
 /* The same, without blocking the caller's main loop (in a worker thread): `cb` runs in
  * the caller's thread-default main context; cancelled through `cancel`, the finish gives

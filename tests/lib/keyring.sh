@@ -57,7 +57,9 @@ EOF
         }
         export DBUS_SESSION_BUS_ADDRESS=$(printf '%s\n' "$info" | sed -n 1p)
         keyring__bus_pid=$(printf '%s\n' "$info" | sed -n 2p)
-        trap keyring__cleanup EXIT
+        # Each helper adds its own stop to the list that the EXIT trap runs.
+        TEST_AT_EXIT+=(keyring__cleanup)
+        trap 'for f in "${TEST_AT_EXIT[@]}"; do "$f"; done' EXIT
 }
 
 # keyring__owned NAME: whether NAME has an owner on the bus.
@@ -66,13 +68,19 @@ keyring__owned() {
                 org.freedesktop.DBus.NameHasOwner "string:$1" 2>/dev/null | grep -q 'boolean true'
 }
 
-# keyring_start: gnome-keyring-daemon's Secret Service on the bus, its login keyring
-# (in $XDG_DATA_HOME/keyrings) created or unlocked with $KEYRING_PASSWORD; waits until
-# org.freedesktop.secrets is owned.
+# keyring_start [--locked]: gnome-keyring-daemon's Secret Service on the bus, its login
+# keyring (in $XDG_DATA_HOME/keyrings) created or unlocked with $KEYRING_PASSWORD; with
+# --locked, left locked (and with no prompter on the bus, it cannot be unlocked). Waits
+# until org.freedesktop.secrets is owned.
 keyring_start() {
-        printf '%s' "$KEYRING_PASSWORD" |
-                gnome-keyring-daemon --foreground --unlock --components=secrets \
+        if [ "${1:-}" = --locked ]; then
+                gnome-keyring-daemon --foreground --components=secrets </dev/null \
                         >"$T/keyring.log" 2>&1 &
+        else
+                printf '%s' "$KEYRING_PASSWORD" |
+                        gnome-keyring-daemon --foreground --unlock --components=secrets \
+                                >"$T/keyring.log" 2>&1 &
+        fi
         keyring__pid=$!
         local i
         for ((i = 0; i < 100; i++)); do
