@@ -125,6 +125,31 @@ run "$NUDGE" check --config missing.ini
 status "check with a missing calendar file: exit 1" 1
 like "... saying so" "$out" "calendar \[practice\]: cannot be read: "
 
+# ---- a URL on this machine: check fetches it; list then uses the reader's copy ---------
+mkdir srv
+cp "$C/google.ics" srv/feed.ics
+python3 -u -m http.server 0 --bind 127.0.0.1 --directory srv >http.log 2>&1 &
+srv_pid=$!
+for _ in $(seq 50); do grep -q "port [0-9]" http.log && break; sleep 0.1; done
+port=$(grep -o "port [0-9]*" http.log | grep -o "[0-9]*$")
+write web.ini "[practice]
+calendar = http://127.0.0.1:${port:-1}/feed.ics
+match = therapy
+"
+run "$NUDGE" check --config web.ini
+status "check fetches a URL calendar: exit 0" 0
+like "... and says what it found there, naming it by host" "$out" \
+        "calendar \[practice\] \(127.0.0.1\): 55 sessions, next Tue 2026-12-01 14:00 CET"
+kill "$srv_pid"
+wait "$srv_pid" 2>/dev/null
+run "$NUDGE" list --config web.ini --days 14
+status "list with the server gone: exit 0" 0
+like "... its sessions from the copy the reader kept" "$out" "practice +Therapy with Dr. Rivera \(moved\)"
+run "$NUDGE" check --config web.ini
+status "check with the server gone: exit 1" 1
+like "... saying the fetch failed and the copy is used" "$out" \
+        "cannot be fetched: .*these sessions are from the copy kept"
+
 # ---- a URL: nudged's saved copy is used, without the network -----------------------------
 write url.ini "[practice]
 calendar = https://booking.example.invalid/feeds/secret-token.ics
