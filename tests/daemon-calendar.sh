@@ -137,8 +137,11 @@ systemctl --user restart "$DAEMON_UNIT" || desktop_bail "nudged did not restart:
 tap_check "a URL that cannot be fetched: the status names it by section and host" \
         daemon_status_wait "calendar [practice] (127.0.0.1): cannot be fetched: " 60
 tap_check "... and the rest stays in force" daemon_status_wait "Next: Later session" 1
+# (Read whole first: with pipefail, grep -q leaving early would fail the writer instead.)
 no_token() {
-        ! { daemon_status; daemon_log; } | grep -q secret-token
+        local text
+        text=$(daemon_status; daemon_log)
+        ! grep -q secret-token <<<"$text"
 }
 tap_check "its path and token reach neither the status nor the log" no_token
 tap_diag "status: $(daemon_status)"
