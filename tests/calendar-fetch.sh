@@ -100,6 +100,7 @@ fails() {
         is "$1: the cached copy is kept byte for byte" "$(cmp good.ics "$CACHE/feed.ics" && echo same)" same
 }
 fails html "the address answers a web page, not a calendar \\(perhaps a login page\\): the link may be wrong or expired" 200
+fails text "the answer is not a calendar \\(not iCalendar" 200
 fails truncated "the server closed the connection before the whole calendar came" 200
 fails big "the calendar is larger than 16 MiB" 200
 fails big-chunked "the calendar is larger than 16 MiB" 200
@@ -148,18 +149,36 @@ expect "nothing listening" failed none "^gone \\(localhost\\): cannot fetch the 
 unlike "no reason names a URL's path or query" "$(cat "$T/.all")" "secret-path|token|feed\\.ics|auth\\.ics|lm\\.ics"
 unlike "no password in any output" "$(cat "$T/.all")" "secret|hunter2x"
 
+# TLS: the test's certificate is trusted only through NUDGE_CALENDAR_CA_FILE, and only
+# when the file cannot be changed by others.
+NUDGE_CALENDAR_CA_FILE= ask tls "$FEED"
+expect "an unknown certificate" failed none "^tls \\(localhost\\): the secure connection failed"
+cp srv/cert.pem loose.pem
+chmod 666 loose.pem
+NUDGE_CALENDAR_CA_FILE=$T/loose.pem ask tls "$FEED"
+expect "a CA file others can change is not trusted" failed none "the secure connection failed"
+like "and the log says why" "$err" "NUDGE_CALENDAR_CA_FILE ignored: others can change it"
+
 # The process cannot open a local socket: glibc's resolver tries nscd's socket first, and
 # gets EPERM; no AF_UNIX connect ever succeeds.
 if command -v strace >/dev/null; then
         ask nss "https://nudge-test.invalid:$hp/x"
-        DBUS_SESSION_BUS_ADDRESS=unix:path=$T/bus timeout 60 strace -f -qq -e trace=socket,connect \
+        DBUS_SESSION_BUS_ADDRESS=unix:path=$T/bus timeout 60 strace -f -qq \
+                -e trace=socket,connect,landlock_create_ruleset,landlock_restrict_self \
                 -o strace.log "$CAL" --serve <req >/dev/null 2>&1
         like "socket(AF_UNIX) fails with EPERM inside --serve" "$(cat strace.log)" \
                 'socket\(AF_UNIX.*= -1 EPERM'
         unlike "no AF_UNIX socket is ever made or connected" "$(cat strace.log)" \
                 'socket\(AF_UNIX.*= [0-9]|connect\([0-9]+, \{sa_family=AF_UNIX.*= 0'
+        # Landlock where the kernel has it (ABI 1 or later): the process restricts itself.
+        if grep -q 'landlock_create_ruleset(NULL, 0, LANDLOCK_CREATE_RULESET_VERSION) = [1-9]' strace.log; then
+                like "Landlock applied" "$(cat strace.log)" 'landlock_restrict_self\([0-9]+, 0\) += 0'
+        else
+                skip "Landlock applied" "the kernel has no Landlock"
+        fi
 else
         skip "socket(AF_UNIX) fails with EPERM inside --serve" "no strace"
+        skip "Landlock applied" "no strace"
 fi
 
 # A live --serve process (the stalled server keeps it waiting) runs with no new privileges

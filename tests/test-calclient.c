@@ -4,10 +4,13 @@
  * a stall) ending in a clean error. */
 #include "config.h"
 
+#include <errno.h>
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "calclient.h"
@@ -166,6 +169,49 @@ static void test_cancel_stalled(void)
         g_free(a.error);
 }
 
+#define SOCKET_REPLY "nudge-calendar-reply 1\nresult\tfailed\norigin\tnone\nrefresh\t0\n" \
+                     "http\t0\nauth\tnone\nreason\tfrom the socket\nend\n"
+
+/* A socket unit's stand-in: answers one connection, once the request has ended. */
+static gpointer serve_once(gpointer data)
+{
+        int fd = accept(GPOINTER_TO_INT(data), NULL, NULL);
+        char buf[4096];
+        ssize_t n, total = 0;
+        while ((n = read(fd, buf, sizeof buf)) > 0)
+                total += n;
+        if (total > 0 && write(fd, SOCKET_REPLY, strlen(SOCKET_REPLY)) < 0)
+                g_warning("cannot answer: %s", g_strerror(errno));
+        close(fd);
+        return NULL;
+}
+
+static void test_socket(void)
+{
+        const char *rt = g_getenv("XDG_RUNTIME_DIR");
+        g_autofree char *path = g_build_filename(rt, "nudge-calendar.socket", NULL);
+        struct sockaddr_un sa = { .sun_family = AF_UNIX };
+        g_strlcpy(sa.sun_path, path, sizeof sa.sun_path);
+        int lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        g_assert_cmpint(bind(lfd, (struct sockaddr *)&sa, sizeof sa), ==, 0);
+        g_assert_cmpint(listen(lfd, 4), ==, 0);
+        GThread *t = g_thread_new("socket", serve_once, GINT_TO_POINTER(lfd));
+        use_reader("garbage"); /* not used: the socket answers */
+        g_autoptr(CalRequest) r = google();
+        g_autofree char *error = NULL;
+        g_autoptr(CalReply) reply = calclient_ask_sync(r, &error);
+        g_thread_join(t);
+        g_assert_nonnull(reply);
+        g_assert_cmpstr(reply->reason, ==, "from the socket");
+        /* Nobody listens any more: a socket left behind; the client starts a reader. */
+        close(lfd);
+        use_reader(NULL);
+        g_autoptr(CalReply) spawned = calclient_ask_sync(r, &error);
+        g_assert_nonnull(spawned);
+        g_assert_true(spawned->ok);
+        g_unlink(path);
+}
+
 /* This program as a reader that misbehaves, as $TEST_READER says. */
 static int fake_reader(void)
 {
@@ -201,6 +247,7 @@ int main(int argc, char **argv)
         g_test_add_func("/calclient/async-file", test_async_file);
         g_test_add_func("/calclient/bad-readers", test_bad_readers);
         g_test_add_func("/calclient/cancel-stalled", test_cancel_stalled);
+        g_test_add_func("/calclient/socket", test_socket);
         int r = g_test_run();
         g_rmdir(rt);
         return r;

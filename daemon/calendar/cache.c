@@ -31,8 +31,8 @@ char *cache_dir(void)
 int cache_prepare(const char *dir, char **why)
 {
         int r = fileio_mkdir_private(dir, 0700);
-        struct stat st;
-        if (r == 0 && lstat(dir, &st) < 0)
+        struct stat st = { 0 };
+        if (r >= 0 && lstat(dir, &st) < 0)
                 r = -errno;
         if (r < 0) {
                 *why = g_strdup_printf("cannot create the cache folder %s: %s", dir,

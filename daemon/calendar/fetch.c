@@ -59,12 +59,6 @@ static bool uri_allowed(GUri *u)
         return g_ascii_strcasecmp(scheme, "http") == 0 && is_loopback(host);
 }
 
-bool fetch_url_allowed(const char *url)
-{
-        g_autoptr(GUri) u = g_uri_parse(url, G_URI_FLAGS_NONE, NULL);
-        return u && uri_allowed(u);
-}
-
 char *fetch_name(const char *section, const char *url)
 {
         g_autoptr(GUri) u = url ? g_uri_parse(url, G_URI_FLAGS_NONE, NULL) : NULL;
@@ -287,7 +281,7 @@ static void start_request(Fetch *f)
 
 /* The CA file of $NUDGE_CALENDAR_CA_FILE, for tests against a server of their own: only
  * a file the user owns and others cannot change. NULL: the system's trust. */
-static GTlsDatabase *test_ca(Fetch *f)
+static GTlsDatabase *test_ca(void)
 {
         const char *path = g_getenv("NUDGE_CALENDAR_CA_FILE");
         struct stat st;
@@ -345,7 +339,7 @@ void fetch_run(const FetchIn *in, FetchOut *out)
                 g_autoptr(GProxyResolver) proxy = env_proxy();
                 f.session = soup_session_new_with_options("timeout", FETCH_TIMEOUT_S,
                                                           "proxy-resolver", proxy, NULL);
-                g_autoptr(GTlsDatabase) db = test_ca(&f);
+                g_autoptr(GTlsDatabase) db = test_ca();
                 if (db)
                         soup_session_set_tls_database(f.session, db);
                 f.loop = g_main_loop_new(NULL, FALSE);

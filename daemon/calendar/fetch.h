@@ -34,5 +34,3 @@ void fetch_out_clear(FetchOut *o);
 void fetch_run(const FetchIn *in, FetchOut *out);
 /* "SECTION (HOST)": how reasons and logs name a calendar; never its path or query. */
 char *fetch_name(const char *section, const char *url);
-/* Whether `url` is one the reader may fetch: https, or http to this machine. */
-bool fetch_url_allowed(const char *url);

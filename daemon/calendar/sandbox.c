@@ -20,6 +20,15 @@
 
 #include "fileio.h"
 
+/* Rights of Landlock ABI 2 and 3, for headers older than the kernel (Debian 12's know
+ * ABI 1): a kernel that has them enforces them. */
+#ifndef LANDLOCK_ACCESS_FS_REFER
+#define LANDLOCK_ACCESS_FS_REFER (1ULL << 13)
+#endif
+#ifndef LANDLOCK_ACCESS_FS_TRUNCATE
+#define LANDLOCK_ACCESS_FS_TRUNCATE (1ULL << 14)
+#endif
+
 /* The socket families the resolver and HTTP need; every other one is refused. */
 static bool family_allowed(int family)
 {
@@ -33,7 +42,8 @@ static int apply_seccomp(char **why)
                 *why = g_strdup("cannot set up the system call filter");
                 return -ENOMEM;
         }
-        int r = 0;
+        /* Every thread, should a library have started one already. */
+        int r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 1);
         for (int fam = 0; fam < AF_MAX && r == 0; fam++)
                 if (!family_allowed(fam))
                         r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(socket), 1,
@@ -63,14 +73,10 @@ static uint64_t write_rights(int abi)
                      LANDLOCK_ACCESS_FS_MAKE_REG | LANDLOCK_ACCESS_FS_MAKE_SOCK |
                      LANDLOCK_ACCESS_FS_MAKE_FIFO | LANDLOCK_ACCESS_FS_MAKE_BLOCK |
                      LANDLOCK_ACCESS_FS_MAKE_SYM;
-#ifdef LANDLOCK_ACCESS_FS_REFER
         if (abi >= 2)
                 r |= LANDLOCK_ACCESS_FS_REFER;
-#endif
-#ifdef LANDLOCK_ACCESS_FS_TRUNCATE
         if (abi >= 3)
                 r |= LANDLOCK_ACCESS_FS_TRUNCATE;
-#endif
         return r;
 }
 

@@ -32,6 +32,7 @@ typedef struct {
         char *request;
         GByteArray *reply;
         bool timed_out;
+        char *early_error;     /* a failure before any I/O, reported from the loop */
         CalClientDone done;
         void *userdata;
 } Ask;
@@ -144,7 +145,7 @@ static int connect_socket(const char *path)
         struct sockaddr_un sa = { .sun_family = AF_UNIX };
         if (strlen(path) >= sizeof sa.sun_path)
                 return -ENAMETOOLONG;
-        strcpy(sa.sun_path, path);
+        g_strlcpy(sa.sun_path, path, sizeof sa.sun_path);
         _cleanup_close_ int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
         if (fd < 0)
                 return -errno;
@@ -215,28 +216,20 @@ static void on_outer_cancel(GCancellable *outer, gpointer data)
         g_cancellable_cancel(G_CANCELLABLE(data));
 }
 
-typedef struct {
-        Ask *a;
-        char *error;
-} Early;
-
 /* A failure before any I/O is reported from the loop, never from within the call. */
 static gboolean report_early(gpointer data)
 {
-        Early *e = data;
-        finish(e->a, NULL, e->error);
-        g_free(e->error);
-        g_free(e);
+        Ask *a = data;
+        g_autofree char *error = g_steal_pointer(&a->early_error);
+        finish(a, NULL, error);
         return G_SOURCE_REMOVE;
 }
 
 static void fail_later(Ask *a, char *error)
 {
-        Early *e = g_new0(Early, 1);
-        e->a = a;
-        e->error = error;
+        a->early_error = error;
         GSource *s = g_idle_source_new();
-        g_source_set_callback(s, report_early, e, NULL);
+        g_source_set_callback(s, report_early, a, NULL);
         g_source_attach(s, a->ctx);
         g_source_unref(s);
 }

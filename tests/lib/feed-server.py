@@ -8,7 +8,7 @@ served when all goes well); the server writes DIR/ports ("HTTPS HTTP") once it l
 appends one line per request to DIR/log:
     PATH <TAB> If-None-Match <TAB> If-Modified-Since <TAB> Authorization <TAB> status
 ("-" for a header that was not sent). What /feed.ics does is read from DIR/mode at each
-request: good, html, truncated, big, big-chunked, stall, loop, redirect3, to-http, 500,
+request: good, html, text, truncated, big, big-chunked, stall, loop, redirect3, to-http, 500,
 403. Other paths: /lm.ics (Last-Modified, no ETag), /auth.ics (Basic sam:secret),
 /r/N (a redirect to /r/N-1; /r/0 is the feed), /loop.
 """
@@ -119,6 +119,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         elif m == "html":
             self.answer(200, b"<!DOCTYPE html>\n<html><head><title>Sign in</title></head>"
                         b"<body>Please log in</body></html>\n", "text/html")
+        elif m == "text":
+            self.answer(200, b'{"error": "no such feed"}\n', "application/json")
         elif m == "truncated":
             self.record(200)
             self.send_response(200)
