@@ -88,6 +88,10 @@ head -c 5000 /dev/zero | tr '\0' x | timeout 20 "$NUDGE" password -c s.ini nextc
 rc=$? err=$(cat "$T/.err")
 status "a password over 4096 bytes: exit 1" 1
 like "... saying it is too long" "$err" "too long"
+timeout 20 "$NUDGE" password -c s.ini nextcloud </dev/zero >"$T/.out" 2>"$T/.err"
+rc=$? err=$(cat "$T/.err")
+status "a never-ending stdin: exit 1, at once" 1
+like "... saying it is too long" "$err" "too long"
 
 run "$NUDGE" password -c s.ini mine
 status "a file calendar: exit 64" 64

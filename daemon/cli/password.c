@@ -144,7 +144,6 @@ static void tty_handlers(bool install)
 static ssize_t read_line(int fd, char *buf, size_t size)
 {
         size_t n = 0;
-        bool full = false;
         for (;;) {
                 char c;
                 ssize_t r = read(fd, &c, 1);
@@ -154,16 +153,14 @@ static ssize_t read_line(int fd, char *buf, size_t size)
                         return -errno;
                 if (r == 0 || c == '\n')
                         break;
+                /* Stop at once: a never-ending stream must not keep the command reading. */
                 if (n + 1 >= size)
-                        full = true;
-                else
-                        buf[n++] = c;
+                        return -E2BIG;
+                buf[n++] = c;
         }
         buf[n] = '\0';
         if (n > 0 && buf[n - 1] == '\r')
                 buf[--n] = '\0';
-        if (full)
-                return -E2BIG;
         return (ssize_t)n;
 }
 
