@@ -9,15 +9,22 @@ set -uo pipefail
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib/desktop.sh"
 . "$top_srcdir/tests/lib/daemon.sh"
 
-tap_plan 19
+tap_plan 21
 desktop_start
-# nudged starts the reader itself (no socket unit is installed here); make check exports
-# NUDGE_CALENDAR, and the manager passes NUDGE_* on to the unit.
+# The reader: make check exports NUDGE_CALENDAR (the socket unit runs it; nudged starts it
+# itself where the socket is not there), and the manager passes NUDGE_* on to the units.
 : "${NUDGE_CALENDAR:=$top_builddir/nudge-calendar}"
 [ -x "$NUDGE_CALENDAR" ] || desktop_bail "no calendar reader at $NUDGE_CALENDAR: run make first"
 desktop_setenv TZ=UTC NUDGE_CALENDAR="$NUDGE_CALENDAR"
 desktop_start_notifications
 daemon_install_unit
+# The reader as nudged meets it: its socket unit, one sandboxed instance per request.
+units=$XDG_CONFIG_HOME/systemd/user
+cp "$top_srcdir/units/nudge-calendar.socket" "$units/"
+sed -e "s|^ExecStart=.*|ExecStart=$NUDGE_CALENDAR --serve|" \
+        "$top_builddir/units/nudge-calendar@.service" >"$units/nudge-calendar@.service"
+systemctl --user daemon-reload
+systemctl --user start nudge-calendar.socket || desktop_bail "the reader's socket did not start"
 
 CAL=$HOME/Calendars/personal.ics
 mkdir -p "$(dirname "$CAL")"
@@ -117,12 +124,16 @@ tap_is "... without going back to the saved copy" \
 SLOW=$DESKTOP_DIR/slow-reader
 printf '#!/bin/sh\nexec sleep 60\n' >"$SLOW" && chmod +x "$SLOW"
 systemctl --user set-environment NUDGE_CALENDAR="$SLOW"
+# Without the socket, nudged starts the reader itself: the slow one.
+systemctl --user stop nudge-calendar.socket
+rm -f "$XDG_RUNTIME_DIR/nudge-calendar.socket"
 systemctl --user restart "$DAEMON_UNIT" || desktop_bail "nudged did not restart: $(daemon_log | tail -n 5)"
 tap_check "after a restart, the saved sessions are in force at once" \
         test "$(daemon_status | cut -d';' -f1)" = "Next: Therapy, $(daemon_short "$LATER")"
 
-# ---- a URL that cannot be fetched (nudged's own sandbox allows no network) ---------------
+# ---- a URL that cannot be fetched: nothing listens there --------------------------------
 systemctl --user set-environment NUDGE_CALENDAR="$NUDGE_CALENDAR"
+systemctl --user start nudge-calendar.socket || desktop_bail "the reader's socket did not start"
 daemon_schedule "[therapy]
 calendar = ~/Calendars/personal.ics
 match = session
@@ -145,4 +156,27 @@ no_token() {
 }
 tap_check "its path and token reach neither the status nor the log" no_token
 tap_diag "status: $(daemon_status)"
+
+# ---- a URL through the reader's socket unit (the network is the reader's, not nudged's) --
+mkdir -p "$DESKTOP_DIR/www"
+{ printf '%s\n' "BEGIN:VCALENDAR" "VERSION:2.0" "PRODID:-//nudge tests//EN"
+  event feed@test $((LATER + 600)) "Feed session"
+  printf '%s\n' "END:VCALENDAR"; } | sed 's/$/\r/' >"$DESKTOP_DIR/www/feed.ics"
+python3 -u -m http.server 0 --bind 127.0.0.1 --directory "$DESKTOP_DIR/www" \
+        >"$DESKTOP_DIR/http.log" 2>&1 &
+srv_pid=$!
+wait_for 5 grep -q "port [0-9]" "$DESKTOP_DIR/http.log"
+port=$(grep -o "port [0-9]*" "$DESKTOP_DIR/http.log" | grep -o "[0-9]*$")
+daemon_schedule "[practice]
+calendar = http://127.0.0.1:${port:-1}/feed.ics
+"
+chmod 600 "$XDG_CONFIG_HOME/nudge/schedule.ini"
+systemctl --user restart "$DAEMON_UNIT" || desktop_bail "nudged did not restart: $(daemon_log | tail -n 5)"
+feed_saved() { grep -q "feed@test" "$XDG_STATE_HOME/nudge/calendar-practice.list"; }
+tap_check "a URL through the reader's socket: fetched, and its sessions saved" wait_for 60 feed_saved
+tap_check "... in force: the next session is the feed's" \
+        daemon_status_wait "Next: Feed session, $(daemon_short $((LATER + 600)))" 10
+tap_diag "status: $(daemon_status)"
+kill "$srv_pid"
+wait "$srv_pid" 2>/dev/null
 desktop_stop
