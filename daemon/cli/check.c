@@ -85,6 +85,10 @@ int cli_check(int argc, char **argv)
                 .summary = N_("Reads the schedule, reports every problem as FILE:LINE: message,\n"
                               "and shows the next session and reminder. Exit status 78 on "
                               "problems."),
+                /* TRANSLATORS: keep "calendar" as the schedule file's key. */
+                .description = N_("Each calendar is read afresh (a URL is fetched) and reported: "
+                                  "how many sessions,\nthe next one, the events left out. Exit "
+                                  "status 1 when a calendar cannot be read."),
         };
         g_autofree char *config = NULL;
         GOptionEntry entries[] = {CLI_CONFIG_OPTION(config), {NULL}};
@@ -96,6 +100,11 @@ int cli_check(int argc, char **argv)
         g_autoptr(Schedule) s = cli_load_schedule(config, local, &path, &status);
         if (!s)
                 return status;
-        cli_print_summary(path, s, local, cli_now(local));
-        return 0;
+        int64_t now = cli_now(local);
+        g_autoptr(GString) calendars = g_string_new(NULL);
+        bool ok = cli_check_calendars(s, local, now, calendars);
+        cli_print_summary(path, s, local, now);
+        if (calendars->len)
+                printf("\n%s", calendars->str);
+        return ok ? 0 : 1;
 }

@@ -40,6 +40,15 @@ bool cli_parse_options(const CliCommand *cmd, GOptionEntry *entries, int *argc, 
  * every problem to stderr, with a way forward for a missing file. Returns NULL with
  * *status set (EXIT_CONFIG) on failure. *path_out (may be NULL) gets the path used. */
 Schedule *cli_load_schedule(const char *config, Tz *local, char **path_out, int *status);
+/* Fills the calendar series of `s` with their sessions in [from, to): a file or folder
+ * read now; a URL from nudged's saved copy when it covers the window, else from the
+ * reader's cached copy (fetched when there is none). A calendar that cannot be read is
+ * said on stderr ("nudge CMD: calendar [x]: ...") and has no sessions. Returns how many. */
+unsigned cli_fill_calendars(const char *cmd, Schedule *s, int64_t from, int64_t to);
+/* `nudge check`'s part: each calendar read afresh (URLs fetched), its sessions set, and a
+ * line for each in `out`: how many sessions and the next, or why it failed, with the
+ * events left out. False when a calendar could not be read or fetched. */
+bool cli_check_calendars(Schedule *s, Tz *local, int64_t now, GString *out);
 /* Prints the short summary of `nudge check` for a loaded schedule. */
 void cli_print_summary(const char *path, const Schedule *s, Tz *local, int64_t now);
 /* The current time, in Unix seconds ($NUDGE_NOW overrides it, for tests: RFC 3339). */

@@ -132,6 +132,7 @@ int cli_list(int argc, char **argv)
         g_autoptr(Schedule) s = cli_load_schedule(config, local, NULL, &status);
         if (!s)
                 return status;
+        cli_fill_calendars("list", s, from, to);
         if (json) {
                 int r = cli_list_json(s, from, to);
                 if (r < 0) {

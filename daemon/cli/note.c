@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "calsaved.h"
 #include "cli.h"
 #include "i18n.h"
 #include "notes.h"
@@ -169,6 +170,7 @@ static int note_run(const NoteArgs *a)
         g_autoptr(Schedule) s = cli_load_schedule(a->config, local, &config_path, &status);
         if (!s)
                 return status;
+        cli_fill_calendars("note", s, now - CALSAVED_BEFORE, now + CALSAVED_AHEAD);
         Occurrence occ;
         if (a->after && !last_session(s, a->only, now, &occ))
                 return no_session(config_path, a->only, "that has started");

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "bus.h"
+#include "calendars.h"
 #include "lastgood.h"
 #include "problem.h"
 #include "log.h"
@@ -47,6 +48,7 @@ struct Service {
         Outbox *outbox;
         Watch *watch;
         Bus *bus;
+        Calendars *calendars; /* the sessions of the calendar sections */
 
         int timer_fd; /* CLOCK_REALTIME, absolute: the next deadline */
         guint timer_src, watchdog_src, sig_hup, sig_term, sig_int;
@@ -72,6 +74,7 @@ static void notify_systemd(const char *msg)
 
 static void update_status(Service *s, const Plan *p)
 {
+        g_autofree char *cals = calendars_status(s->calendars, s->local);
         StatusInput in = {
                 .file_state = s->file_state,
                 .problem = s->problem,
@@ -80,6 +83,7 @@ static void update_status(Service *s, const Plan *p)
                 .config_path = s->config_path,
                 .local = s->local,
                 .outbox = s->outbox,
+                .calendars = cals,
         };
         g_autofree char *text = status_text(&in, p);
         if (g_strcmp0(text, s->status) == 0)
@@ -123,8 +127,9 @@ static void save_record(Service *s)
 /* The heart of the loop: read the clock once, decide, send, sleep until the next deadline. */
 static void replan(Service *s)
 {
-        int64_t deadline;
-        g_autoptr(Plan) plan = outbox_update(s->outbox, now_seconds(), &deadline);
+        int64_t deadline, now = now_seconds();
+        calendars_tick(s->calendars, now);
+        g_autoptr(Plan) plan = outbox_update(s->outbox, now, &deadline);
         save_record(s);
         arm_timer(s, deadline);
         update_status(s, plan);
@@ -152,23 +157,11 @@ static void on_snooze(void *userdata, const char *series_id, int64_t session_sta
 
 static void set_schedule(Service *s, Schedule *schedule)
 {
+        calendars_adopt(s->calendars, schedule, now_seconds());
         schedule_free(s->schedule);
         s->schedule = schedule;
         outbox_set_schedule(s->outbox, s->schedule, s->local);
 }
-
-static char *first_problem(const char *path, const SchedfileErrors *errors, unsigned *line)
-{
-        *line = errors && errors->n_errors > 0 ? errors->errors[0].line : 0;
-        if (errors && errors->n_errors > 0 && errors->errors[0].line > 0)
-                return g_strdup_printf("%s:%u: %s", path, errors->errors[0].line,
-                                       errors->errors[0].message);
-        if (errors && errors->n_errors > 0)
-                return g_strdup_printf("%s: %s", path, errors->errors[0].message);
-        return g_strdup_printf("%s: cannot be read", path);
-}
-
-/* ---- reload ------------------------------------------------------------------------- */
 
 static void loaded(Service *s, Schedule *fresh, const char *text, size_t len)
 {
@@ -199,7 +192,7 @@ static void broken(Service *s, const SchedfileErrors *errors, char *text, size_t
         }
         s->file_state = FILE_BROKEN;
         g_free(s->problem);
-        s->problem = first_problem(s->config_path, errors, &s->problem_line);
+        s->problem = status_first_problem(s->config_path, errors, &s->problem_line);
         size_t n = errors ? errors->n_errors + errors->n_suppressed : 1;
         log_warning("%zu problem%s in %s, first: %s; %s", n, n == 1 ? "" : "s", s->config_path,
                     s->problem,
@@ -274,6 +267,12 @@ static void on_changed(void *userdata, bool schedule, bool zone)
         }
         /* Sessions without a zone of their own follow the system's: read them again. */
         reload(s, NULL);
+}
+
+/* A calendar's sessions or problems changed (calendars.c). */
+static void on_calendars(void *userdata)
+{
+        replan(userdata);
 }
 
 static void on_clock_set(void *userdata)
@@ -356,6 +355,8 @@ Service *service_new(const ServiceOptions *opts, Tz *local)
         s->outbox = outbox_new(s->notifier, load_record(s->state_path),
                                notifier_snooze_seconds());
         s->problem_notice = problem_new(s->notifier, s->told_path);
+        CalendarsEvents ce = { .changed = on_calendars, .userdata = s };
+        s->calendars = calendars_new(opts->state_dir, &ce);
         set_schedule(s, schedule_new());
         /* A broken file at start (at login, after a reboot) is no reason not to run: the
          * last good schedule reminds meanwhile, and the watch sees the fix. */
@@ -439,6 +440,7 @@ void service_free(Service *s)
         problem_free(s->problem_notice);
         outbox_free(s->outbox);
         schedule_free(s->schedule);
+        calendars_free(s->calendars); /* after the schedule: its sessions share the zones */
         tz_unref(s->local);
         if (s->loop)
                 g_main_loop_unref(s->loop);

@@ -7,6 +7,7 @@
 #include "format.h"
 #include "i18n.h"
 #include "paths.h"
+#include "schedfile.h"
 
 static void append_reminder(const StatusInput *in, GString *out, const Plan *p)
 {
@@ -53,7 +54,7 @@ static char *problem_text(const StatusInput *in)
         return g_strdup_printf(_("%s; no schedule in force until it is fixed"), in->problem);
 }
 
-char *status_text(const StatusInput *in, const Plan *p)
+static char *schedule_text(const StatusInput *in, const Plan *p)
 {
         if (in->file_state == FILE_BROKEN)
                 return problem_text(in);
@@ -79,4 +80,24 @@ char *status_text(const StatusInput *in, const Plan *p)
                                when);
         append_reminder(in, out, p);
         return g_string_free(out, FALSE);
+}
+
+char *status_text(const StatusInput *in, const Plan *p)
+{
+        char *text = schedule_text(in, p);
+        if (!in->calendars)
+                return text;
+        g_autofree char *base = text;
+        return g_strdup_printf("%s; %s", base, in->calendars);
+}
+
+char *status_first_problem(const char *path, const SchedfileErrors *errors, unsigned *line)
+{
+        *line = errors && errors->n_errors > 0 ? errors->errors[0].line : 0;
+        if (errors && errors->n_errors > 0 && errors->errors[0].line > 0)
+                return g_strdup_printf("%s:%u: %s", path, errors->errors[0].line,
+                                       errors->errors[0].message);
+        if (errors && errors->n_errors > 0)
+                return g_strdup_printf("%s: %s", path, errors->errors[0].message);
+        return g_strdup_printf("%s: cannot be read", path);
 }

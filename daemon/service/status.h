@@ -7,6 +7,7 @@
 
 #include "outbox.h"
 #include "planner.h"
+#include "schedfile.h"
 #include "tz.h"
 
 typedef enum {
@@ -22,7 +23,11 @@ typedef struct {
         const char *config_path;
         Tz *local;
         const Outbox *outbox;
+        const char *calendars; /* the calendars' problems (calendars_status()), or NULL */
 } StatusInput;
 
+/* "FILE:LINE: message" of the first of `errors` (NULL: the file cannot be read), and its
+ * line (0: none). Newly allocated. */
+char *status_first_problem(const char *path, const SchedfileErrors *errors, unsigned *line);
 /* Newly allocated. */
 char *status_text(const StatusInput *in, const Plan *p);
