@@ -185,4 +185,45 @@ saved 1796000000 1796300000 "$digest" >"$saved"
 run "$NUDGE" list --config url.ini --days 7 --json
 unlike "... nor one that does not cover the window" "$out" "feed-1@booking"
 unlike "the URL's path and token reach no output" "$(cat "$T/.all")" "secret-token"
+
+# ---- a file: nudged's saved copy stands for it while the file has not changed since ------
+mkdir savedcal
+ics "BEGIN:VEVENT" "UID:in-the-file@example.org" "DTSTAMP:20261101T000000Z" \
+        "DTSTART:20261127T120000Z" "DURATION:PT50M" "SUMMARY:Session in the file" \
+        "END:VEVENT" >savedcal/cal.ics
+write savedfile.ini "[practice]
+calendar = $T/savedcal/cal.ics
+"
+fdigest=$(printf 'source\0%s\0zone\0%s\0duration\0%s\0' "$T/savedcal/cal.ics" \
+        Europe/Berlin 3000 | sha256sum | cut -d' ' -f1)
+# A copy read a second after the file's last change (by the real clock: change times are
+# the file system's), holding another session than the file, so that its use shows.
+sleep 1.1
+saved_file() {
+        printf 'nudge-calendar-saved 1\t1792000000\t1830000000\t%s\t%s\n' "$1" "$fdigest"
+        printf 'nudge-calendar 1\n'
+        printf 'S\t1795780800\t1795783800\t-\tUTC\tfrom-the-copy@example.org\tCopied\n'
+        printf 'T\t1\t0\t0\t0\n'
+}
+saved_file "$(date +%s)" >"$saved" && chmod 600 "$saved"
+run "$NUDGE" list --config savedfile.ini --days 7 --json
+like "a file not changed since nudged read it: its saved copy is used" "$out" \
+        '"uid":"from-the-copy@example.org"'
+saved_file 1 >"$saved"
+run "$NUDGE" list --config savedfile.ini --days 7 --json
+like "a copy read before the file's last change is not used: the file is read" "$out" \
+        '"uid":"in-the-file@example.org"'
+saved_file "$(date +%s)" >"$saved"
+printf '\r\n' >>savedcal/cal.ics
+run "$NUDGE" list --config savedfile.ini --days 7 --json
+like "... nor once the file changed after it (in the same second too)" "$out" \
+        '"uid":"in-the-file@example.org"'
+touch -d 2020-01-01 savedcal/cal.ics
+cp -p savedcal/cal.ics savedcal/new.ics
+sleep 1.1
+saved_file "$(date +%s)" >"$saved"
+mv savedcal/new.ics savedcal/cal.ics
+run "$NUDGE" list --config savedfile.ini --days 7 --json
+like "... nor after a file with an old modification time was put in its place" "$out" \
+        '"uid":"in-the-file@example.org"'
 finish
