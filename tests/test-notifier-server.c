@@ -143,7 +143,8 @@ static void stop_child(GPid pid)
 int main(int argc, char **argv)
 {
         g_test_init(&argc, &argv, NULL);
-        if (!g_find_program_in_path("dbus-daemon")) {
+        g_autofree char *bus_daemon = g_find_program_in_path("dbus-daemon");
+        if (!bus_daemon) {
                 g_test_skip("no dbus-daemon: .ci/install-deps test installs it");
                 return g_getenv("CI") ? 1 : 77;
         }
