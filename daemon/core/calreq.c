@@ -264,8 +264,12 @@ static int want_name(Lines *l, const char *key, const char *const *names, size_t
         FAIL("line %u: unknown %s \"%s\"", l->lineno, key, l->value);
 }
 
-static int start(Lines *l, const char *buf, size_t len, const char *magic, char **why)
+static int start(Lines *l, const char *buf, size_t len, size_t max, const char *magic,
+                 char **why)
 {
+        *why = NULL;
+        if (len > max)
+                FAIL("larger than %zu bytes", max);
         *l = (Lines){ buf, buf + len, 0, "", NULL };
         const char *nl = buf ? memchr(buf, '\n', len) : NULL;
         if (!nl || (size_t)(nl - buf) != strlen(magic) || memcmp(buf, magic, strlen(magic)) != 0)
@@ -341,11 +345,8 @@ static int request_tail(Lines *l, CalRequest *r, char **why)
 
 int calreq_parse_buf(const char *buf, size_t len, CalRequest **out, char **why)
 {
-        *why = NULL;
-        if (len > CALREQ_MAX_BYTES)
-                FAIL("larger than %u bytes", CALREQ_MAX_BYTES);
         Lines l;
-        if (start(&l, buf, len, CALREQ_MAGIC, why) < 0)
+        if (start(&l, buf, len, CALREQ_MAX_BYTES, CALREQ_MAGIC, why) < 0)
                 return -EBADMSG;
         g_autoptr(CalRequest) r = g_new0(CalRequest, 1);
         r->match = g_new0(char *, 1);
@@ -391,11 +392,8 @@ static int reply_fields(Lines *l, CalReply *r, char **why)
 
 int calreply_parse_buf(const char *buf, size_t len, CalReply **out, char **why)
 {
-        *why = NULL;
-        if (len > CALREPLY_MAX_BYTES)
-                FAIL("larger than %u bytes", CALREPLY_MAX_BYTES);
         Lines l;
-        if (start(&l, buf, len, CALREPLY_MAGIC, why) < 0)
+        if (start(&l, buf, len, CALREPLY_MAX_BYTES, CALREPLY_MAGIC, why) < 0)
                 return -EBADMSG;
         g_autoptr(CalReply) r = g_new0(CalReply, 1);
         r->reason = g_strdup("");
