@@ -85,7 +85,7 @@ is "... the session (matched by 'therapy', not the dentist)" "$(sessions)" \
 is "... with an empty reason" "$(field reason)" ""
 
 ask bobs "$url_bob" fresh "$pw"
-expect "another user's calendar" failed none 403 refused
+expect "another user's calendar" failed none 403 none
 like "... the reason names section, host and the refusal" "$(field reason)" "^bobs \(127.0.0.1\): .*refuses access.*403"
 
 # ---- changes on the server -------------------------------------------------------------

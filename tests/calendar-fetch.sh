@@ -116,7 +116,7 @@ is "the loop: the first request and 5 redirects, not a 6th" \
 fails to-http "the server redirects from https to an insecure address: refused" 302
 fails 500 "the server answered 500" 500
 fails 403 "the server refuses access" 403
-is "403: auth refused" "$(field auth)" refused
+is "403: no password problem (auth none)" "$(field auth)" none
 fails stall "no answer within 30 seconds"
 ok "the stalled server: the answer came after ${secs}s" && [ "$secs" -le 40 ] ||
         not_ok "the stalled server took ${secs}s"

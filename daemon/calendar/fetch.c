@@ -240,8 +240,9 @@ static void on_status(Fetch *f)
                         fail(f, _("the calendar needs a password: run nudge password %s"),
                              f->in->section);
         } else if (st == 403) {
-                f->out->auth = CALAUTH_REFUSED;
-                fail(f, _("the server refuses access to this calendar (403 Forbidden)"));
+                /* Not the password's fault: the account may not read this calendar. */
+                fail(f, _("the server refuses access to this calendar (403 Forbidden): the user "
+                          "name in the link may not be allowed to read it"));
         } else {
                 fail(f, _("the server answered %d (%s)"), st,
                      soup_message_get_reason_phrase(f->msg) ? soup_message_get_reason_phrase(f->msg)

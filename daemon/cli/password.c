@@ -216,6 +216,19 @@ static bool read_password(const Series *s, const char *user, char *buf, size_t s
         return !why;
 }
 
+/* Asks a running nudged to read its schedule again, which makes a calendar that failed ask
+ * again at once, now with the password. Nothing when nudged does not run. */
+static bool reload_nudged(void)
+{
+        g_autoptr(GDBusConnection) bus = g_bus_get_sync(G_BUS_TYPE_SESSION, NULL, NULL);
+        if (!bus)
+                return false;
+        g_autoptr(GVariant) r = g_dbus_connection_call_sync(
+                bus, "org.nudge.Daemon", "/org/nudge/Daemon", "org.nudge.Daemon1", "Reload", NULL,
+                NULL, G_DBUS_CALL_FLAGS_NO_AUTO_START, 10000, NULL, NULL);
+        return r != NULL;
+}
+
 static int password_store_run(const Series *s)
 {
         const CalendarSpec *c = s->calendar;
@@ -253,6 +266,9 @@ static int password_store_run(const Series *s)
         else
                 printf(_("Stored the password of calendar [%1$s] (%2$s) in the keyring.\n"),
                        s->id, c->host);
+        if (reload_nudged())
+                /* TRANSLATORS: after "Stored the password…", when nudged runs. */
+                printf(_("nudged is reading the calendar again, with the password.\n"));
         return 0;
 }
 

@@ -30,7 +30,8 @@
  *   origin <TAB> file | fetched | not-modified | cache | none
  *   refresh <TAB> SECONDS            the feed's REFRESH-INTERVAL / X-PUBLISHED-TTL, 0: none
  *   http <TAB> STATUS                the last HTTP status seen, 0: none (a file)
- *   auth <TAB> none | needed | refused   401 without or with a password; 403
+ *   auth <TAB> none | needed | refused   401 without a password, or with one (wrong); a
+ *                                    403 is no password problem: none, with its reason
  *   reason <TAB> text                empty when all went well; with result ok and origin
  *                                    cache: why the fetch failed (the cache was used)
  *   end

@@ -528,6 +528,11 @@ static void adopt_series(Calendars *c, Series *se, int64_t now)
                 if (cal->list)
                         series_set_sessions(se, cal->list, c->zones);
                 cal->alive = true;
+                /* A reload is the way to say "try again now" (after `nudge password`, or
+                 * with the server back): a calendar that failed does not wait for its
+                 * backoff. */
+                if (cal->reason && !cal->cancel)
+                        ask_calendar(cal, CALFETCH_FRESH, now);
                 return;
         }
         if (cal)
