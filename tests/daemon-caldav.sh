@@ -10,13 +10,13 @@
 # fetched; another user's calendar (403): a refusal in the status; and the password in no
 # log, status or file of nudge's.
 #
-# How nudged is made to fetch again: `refresh` is at least 5m, and neither a reload
-# (`systemctl --user reload nudged`) nor a touched schedule file fetches a URL whose
-# section kept its source, zone, duration and match (daemon/service/calendars.c,
-# adopt_series: the same digest keeps the calendar as it is). A 401 is retried only after
-# the backoff (1 min, doubling). What fetches at once is a start: nudged takes its saved
-# copy, then fetches afresh (cal_start). So this test restarts the unit
-# (`systemctl --user restart nudged`) each time it wants a fetch: fetch_again below.
+# How nudged is made to fetch again: `refresh` is at least 5m. After `nudge password`,
+# nudge asks the running nudged to reload, and a reload asks a calendar that failed (the
+# 401) again at once: that fetch is the product's own. A calendar that did not fail is
+# kept as it is by a reload (daemon/service/calendars.c, adopt_series: the same digest);
+# what fetches it at once is a start (cal_start: the saved copy, then afresh). So for the
+# server's later changes this test restarts the unit (`systemctl --user restart nudged`):
+# fetch_again below.
 set -uo pipefail
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib/desktop.sh"
 . "$top_srcdir/tests/lib/daemon.sh"
@@ -141,10 +141,10 @@ tap_diag "status: $(daemon_status)"
 out=$(printf '%s\n' "$PW" | timeout 20 "$NUDGE" password therapy 2>&1)
 printf '%s\n' "$out" >>"$DESKTOP_DIR/outputs"
 tap_is "nudge password therapy stores it in the Secret Service on nudged's bus" "$out" \
-        "Stored the password of calendar [therapy] (127.0.0.1) in the keyring."
+        "Stored the password of calendar [therapy] (127.0.0.1) in the keyring.
+nudged is reading the calendar again, with the password."
 tap_is "... (the keyring on that bus has it)" "$(timeout 10 secret-tool lookup url "$url")" "$PW"
-fetch_again
-tap_check "fetched again with it: the session is the next one in the status" \
+tap_check "nudged fetched again with it at once: the session is the next one in the status" \
         daemon_status_wait "Next: First session, $(daemon_short $((T + 60)))" 30
 status_seen
 tap_check "... and the calendar's problem is gone from the status" \
