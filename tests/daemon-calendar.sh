@@ -18,13 +18,7 @@ desktop_start
 desktop_setenv TZ=UTC NUDGE_CALENDAR="$NUDGE_CALENDAR"
 desktop_start_notifications
 daemon_install_unit
-# The reader as nudged meets it: its socket unit, one sandboxed instance per request.
-units=$XDG_CONFIG_HOME/systemd/user
-cp "$top_srcdir/units/nudge-calendar.socket" "$units/"
-sed -e "s|^ExecStart=.*|ExecStart=$NUDGE_CALENDAR --serve|" \
-        "$top_builddir/units/nudge-calendar@.service" >"$units/nudge-calendar@.service"
-systemctl --user daemon-reload
-systemctl --user start nudge-calendar.socket || desktop_bail "the reader's socket did not start"
+daemon_install_reader
 
 CAL=$HOME/Calendars/personal.ics
 mkdir -p "$(dirname "$CAL")"

@@ -7,6 +7,18 @@ DAEMON_UNIT=nudged.service
 # daemon_install_unit: the unit as built (units/nudged.service), running the build's
 # nudged, installed for the private manager. Sets DAEMON_UNIT_FILE and MANPATH (so that
 # `systemd-analyze verify` finds nudged(1) and nudge.ini(5) as if installed).
+# The calendar reader as nudged meets it: its socket unit, one sandboxed instance per
+# request, running $NUDGE_CALENDAR.
+daemon_install_reader() {
+        local units=$XDG_CONFIG_HOME/systemd/user
+        cp "$top_srcdir/units/nudge-calendar.socket" "$units/"
+        sed -e "s|^ExecStart=.*|ExecStart=$NUDGE_CALENDAR --serve|" \
+                "$top_builddir/units/nudge-calendar@.service" >"$units/nudge-calendar@.service"
+        systemctl --user daemon-reload
+        systemctl --user start nudge-calendar.socket ||
+                desktop_bail "the reader's socket did not start"
+}
+
 daemon_install_unit() {
         local built=$top_builddir/units/nudged.service
         [ -f "$built" ] || desktop_bail "$built is missing: run make first"
