@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* Passwords of calendars in the Secret Service, through libsecret: one item per URL. */
+/* Passwords of calendars in the Secret Service, through libsecret: one item per URL.
+ * libsecret is loaded the first time a password is needed, not linked: with libgcrypt it
+ * adds some 3 ms to the start of every nudge and nudged, most of which never ask for one. */
 #include "config.h"
 
+#include <dlfcn.h>
 #include <libsecret/secret.h>
 #include <string.h>
 
@@ -23,6 +26,58 @@ static const SecretSchema schema = {
 GQuark password_error_quark(void)
 {
         return g_quark_from_static_string("nudge-password-error-quark");
+}
+
+/* ---- libsecret, loaded on first use --------------------------------------------------- */
+
+#define SECRET_LIBRARY "libsecret-1.so.0"
+#define SECRET_FUNCTIONS(X)                                                                     \
+        X(secret_collection_for_alias_sync)                                                     \
+        X(secret_collection_get_locked)                                                         \
+        X(secret_error_get_quark)                                                               \
+        X(secret_item_get_locked)                                                               \
+        X(secret_item_get_secret)                                                               \
+        X(secret_password_clearv_sync)                                                          \
+        X(secret_password_free)                                                                 \
+        X(secret_password_storev_sync)                                                          \
+        X(secret_service_get_sync)                                                              \
+        X(secret_service_search_sync)                                                           \
+        X(secret_value_unref_to_password)
+
+static struct {
+#define DECLARE(name) __typeof__(name) *name;
+        SECRET_FUNCTIONS(DECLARE)
+#undef DECLARE
+} lib;
+
+/* Whether libsecret is loaded (once per process, never unloaded); *error says why not. */
+static bool secret_loaded(GError **error)
+{
+        static gsize once;
+        static bool ok;
+        if (g_once_init_enter(&once)) {
+                void *h = dlopen(SECRET_LIBRARY, RTLD_NOW | RTLD_LOCAL);
+                ok = h != NULL;
+#define RESOLVE(name) ok = ok && (*(void **)&lib.name = dlsym(h, #name)) != NULL;
+                SECRET_FUNCTIONS(RESOLVE)
+#undef RESOLVE
+                g_once_init_leave(&once, 1);
+        }
+        if (!ok)
+                g_set_error(error, PASSWORD_ERROR, PASSWORD_ERROR_NO_SERVICE,
+                            /* TRANSLATORS: %s is a library's file name, libsecret-1.so.0. */
+                            _("cannot load %s, which nudge reaches the Secret Service "
+                              "through: install the package libsecret-1-0"),
+                            SECRET_LIBRARY);
+        return ok;
+}
+
+/* The item's attributes: the URL, as the schema below names it. */
+static GHashTable *url_attributes(const char *url)
+{
+        GHashTable *attrs = g_hash_table_new(g_str_hash, g_str_equal);
+        g_hash_table_insert(attrs, (char *)"url", (char *)url);
+        return attrs;
 }
 
 /* Whether `e` says that nobody answers for the Secret Service on the session bus (or that
@@ -54,7 +109,7 @@ static void set_error(GError **error, GError *e)
         if (g_error_matches(e, G_IO_ERROR, G_IO_ERROR_CANCELLED))
                 g_set_error_literal(error, PASSWORD_ERROR, PASSWORD_ERROR_CANCELLED,
                                     _("the keyring's prompt was cancelled"));
-        else if (g_error_matches(e, SECRET_ERROR, SECRET_ERROR_IS_LOCKED) ||
+        else if (g_error_matches(e, lib.secret_error_get_quark(), SECRET_ERROR_IS_LOCKED) ||
                  g_error_matches(e, G_DBUS_ERROR, G_DBUS_ERROR_ACCESS_DENIED) ||
                  g_error_matches(e, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_METHOD) ||
                  g_error_matches(e, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_OBJECT))
@@ -93,10 +148,10 @@ static void set_error(GError **error, GError *e)
 static char *found_password(GList *items)
 {
         char *pw = NULL;
-        if (items && !secret_item_get_locked(items->data)) {
-                SecretValue *value = secret_item_get_secret(items->data);
+        if (items && !lib.secret_item_get_locked(items->data)) {
+                SecretValue *value = lib.secret_item_get_secret(items->data);
                 if (value)
-                        pw = secret_value_unref_to_password(value, NULL);
+                        pw = lib.secret_value_unref_to_password(value, NULL);
         }
         g_list_free_full(items, g_object_unref);
         return pw;
@@ -105,22 +160,25 @@ static char *found_password(GList *items)
 /* Whether the default keyring is there but locked (its items cannot be searched). */
 static bool default_locked(GError **e)
 {
-        g_autoptr(SecretService) service = secret_service_get_sync(SECRET_SERVICE_NONE, NULL, e);
+        g_autoptr(SecretService) service = lib.secret_service_get_sync(SECRET_SERVICE_NONE, NULL, e);
         if (!service)
                 return false;
-        g_autoptr(SecretCollection) c = secret_collection_for_alias_sync(
+        g_autoptr(SecretCollection) c = lib.secret_collection_for_alias_sync(
                 service, SECRET_COLLECTION_DEFAULT, SECRET_COLLECTION_NONE, NULL, e);
-        return c && secret_collection_get_locked(c);
+        return c && lib.secret_collection_get_locked(c);
 }
 
 char *password_lookup_sync(const char *url, GError **error)
 {
-        g_autoptr(GHashTable) attrs = secret_attributes_build(&schema, "url", url, NULL);
+        if (!secret_loaded(error))
+                return NULL;
+        g_autoptr(GHashTable) attrs = url_attributes(url);
         GError *e = NULL;
-        GList *items = secret_service_search_sync(NULL, &schema, attrs, SEARCH_FLAGS, NULL, &e);
-        bool locked = !e && (items ? secret_item_get_locked(items->data) : default_locked(&e));
+        GList *items = lib.secret_service_search_sync(NULL, &schema, attrs, SEARCH_FLAGS, NULL, &e);
+        bool locked = !e && (items ? lib.secret_item_get_locked(items->data) : default_locked(&e));
         if (locked && !e)
-                e = g_error_new_literal(SECRET_ERROR, SECRET_ERROR_IS_LOCKED, "locked");
+                e = g_error_new_literal(lib.secret_error_get_quark(), SECRET_ERROR_IS_LOCKED,
+                                        "locked");
         if (e) {
                 g_list_free_full(items, g_object_unref);
                 set_error(error, e);
@@ -171,10 +229,13 @@ static char *item_label(const char *url, const char *section)
 bool password_store_sync(const char *url, const char *section, const char *password,
                          GError **error)
 {
+        if (!secret_loaded(error))
+                return false;
         g_autofree char *label = item_label(url, section);
+        g_autoptr(GHashTable) attrs = url_attributes(url);
         GError *e = NULL;
-        if (!secret_password_store_sync(&schema, SECRET_COLLECTION_DEFAULT, label, password,
-                                        NULL, &e, "url", url, NULL)) {
+        if (!lib.secret_password_storev_sync(&schema, attrs, SECRET_COLLECTION_DEFAULT, label,
+                                             password, NULL, &e)) {
                 /* A dismissed prompt can come back as FALSE with no error: it is a
                  * cancelled prompt too, and the caller must see an error for it. */
                 if (!e)
@@ -187,11 +248,15 @@ bool password_store_sync(const char *url, const char *section, const char *passw
 
 bool password_clear_sync(const char *url, bool *removed, GError **error)
 {
+        if (!secret_loaded(error))
+                return false;
+        g_autoptr(GHashTable) attrs = url_attributes(url);
         GError *e = NULL;
-        gboolean any = secret_password_clear_sync(&schema, NULL, &e, "url", url, NULL);
+        gboolean any = lib.secret_password_clearv_sync(&schema, attrs, NULL, &e);
         /* Nothing removed from a locked keyring says nothing about what is in it. */
         if (!e && !any && default_locked(&e) && !e)
-                e = g_error_new_literal(SECRET_ERROR, SECRET_ERROR_IS_LOCKED, "locked");
+                e = g_error_new_literal(lib.secret_error_get_quark(), SECRET_ERROR_IS_LOCKED,
+                                        "locked");
         if (e) {
                 set_error(error, e);
                 return false;
@@ -202,6 +267,7 @@ bool password_clear_sync(const char *url, bool *removed, GError **error)
 
 void password_free(char *password)
 {
+        /* A password exists only where libsecret gave it, so it is loaded. */
         if (password)
-                secret_password_free(password);
+                lib.secret_password_free(password);
 }
