@@ -57,20 +57,26 @@ SchedfileErrors *report_finish(Report *r)
 
 typedef struct {
         Report *r;
-        GPtrArray *sections; /* of ScanSection */
-        GHashTable *seen;    /* "id" and "id:name" -> the line they were first on */
-        char *section;       /* id of the section that keys go to; NULL after a broken header */
+        ScanSink sink;
+        void *userdata;
+        GHashTable *seen;      /* "id" and "id:name" -> the line they were first on */
+        ScanSection *section;  /* the one that keys go to; NULL after a broken header */
         unsigned section_line; /* of the last header, good or broken; 0 before any */
 } Scanner;
 
-static void scansection_free(void *p)
+/* Hands the section being read to the sink, which takes what it needs, and frees it. Only
+ * one section's dictionary lives at a time: iniparser's dictionary_set() scans every entry
+ * and a dictionary takes 2.5 KB however few keys it holds, so one for the whole file would
+ * make a large file quadratic, and one per section would hold megabytes. */
+static void end_section(Scanner *sc)
 {
-        ScanSection *ss = p;
+        ScanSection *ss = g_steal_pointer(&sc->section);
+        if (!ss)
+                return;
+        sc->sink(ss, sc->userdata);
         for (guint i = 0; i < ss->keys->len; i++)
                 g_free(g_array_index(ss->keys, ScanKey, i).name);
         g_array_free(ss->keys, TRUE);
-        /* One dictionary per section: iniparser's dictionary_set() scans every entry, so one
-         * big dictionary would make a large file quadratic. */
         dictionary_del(ss->values);
         g_free(ss->spelling);
         g_free(ss->id);
@@ -217,7 +223,7 @@ static char *header_name(Report *r, unsigned line, char *s)
 
 static void scan_header(Scanner *sc, unsigned line, char *s)
 {
-        g_clear_pointer(&sc->section, g_free);
+        end_section(sc);
         /* Even a broken header is a header: its keys are not "before any section". */
         sc->section_line = line;
         const char *name = header_name(sc->r, line, s);
@@ -237,8 +243,7 @@ static void scan_header(Scanner *sc, unsigned line, char *s)
         ss->line = line;
         ss->keys = g_array_new(FALSE, FALSE, sizeof(ScanKey));
         ss->values = dictionary_new(16);
-        g_ptr_array_add(sc->sections, ss);
-        sc->section = g_steal_pointer(&id);
+        sc->section = ss;
 }
 
 /* The lower-case name of a `key = value` line, or NULL after reporting a problem. */
@@ -286,15 +291,15 @@ static void scan_entry(Scanner *sc, unsigned line, char *s)
                                             "[defaults] or under a session's header"), lkey);
                 return;
         }
-        g_autofree char *full = g_strconcat(sc->section, ":", lkey, NULL);
+        ScanSection *ss = sc->section;
+        g_autofree char *full = g_strconcat(ss->id, ":", lkey, NULL);
         unsigned first = GPOINTER_TO_UINT(g_hash_table_lookup(sc->seen, full));
         if (first) {
                 report(sc->r, line, _("'%s' is set a second time in [%s] (first on line %u): "
-                                    "keep one"), lkey, sc->section, first);
+                                    "keep one"), lkey, ss->id, first);
                 return;
         }
         g_hash_table_insert(sc->seen, g_strdup(full), GUINT_TO_POINTER(line));
-        ScanSection *ss = g_ptr_array_index(sc->sections, sc->sections->len - 1);
         dictionary_set(ss->values, full, value);
         ScanKey k = {g_steal_pointer(&lkey), line};
         g_array_append_val(ss->keys, k);
@@ -335,11 +340,12 @@ static bool line_ok(Report *r, unsigned line, const char *text, size_t n)
         return true;
 }
 
-GPtrArray *scan_buf(Report *r, const char *buf, size_t len)
+void scan_buf(Report *r, const char *buf, size_t len, ScanSink sink, void *userdata)
 {
         Scanner sc = {
                 .r = r,
-                .sections = g_ptr_array_new_with_free_func(scansection_free),
+                .sink = sink,
+                .userdata = userdata,
                 .seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
         };
         unsigned line = 0, binary_lines = 0;
@@ -366,7 +372,6 @@ GPtrArray *scan_buf(Report *r, const char *buf, size_t len)
                         break;
                 }
         }
+        end_section(&sc);
         g_hash_table_destroy(sc.seen);
-        g_free(sc.section);
-        return sc.sections;
 }

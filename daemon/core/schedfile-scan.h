@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Inside the schedule file reader (not for other modules): the list of problems found,
  * each with its line, and the line scanner, which records every section and key with the
- * line it came from and keeps the values in an iniparser dictionary per section. */
+ * line it came from and keeps the values of the section being read in an iniparser
+ * dictionary. */
 #pragma once
 #include <glib.h>
 #include <iniparser/dictionary.h>
@@ -36,10 +37,13 @@ typedef struct {
         dictionary *values; /* "id:name" -> value */
 } ScanSection;
 
-/* Reads the lines of a schedule file into sections (a GPtrArray of ScanSection, in the order
- * of the file). Every problem of form goes to `r`: bad bytes, headers, key names, quoting,
+/* Takes each section as it ends (at the next header or at the end of the file); the
+ * section and its values are freed when it returns. */
+typedef void (*ScanSink)(const ScanSection *ss, void *userdata);
+/* Reads the lines of a schedule file into sections, handed to `sink` in the order of the
+ * file. Every problem of form goes to `r`: bad bytes, headers, key names, quoting,
  * repetitions. Keys of a broken header are dropped. */
-GPtrArray *scan_buf(Report *r, const char *buf, size_t len);
+void scan_buf(Report *r, const char *buf, size_t len, ScanSink sink, void *userdata);
 /* The value of one of the section's keys. */
 const char *scan_value(const ScanSection *ss, const ScanKey *key);
 

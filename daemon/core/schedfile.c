@@ -375,8 +375,8 @@ static bool build_series(Report *r, GHashTable *zones, const Section *sec,
         return ok;
 }
 
-static void fill_section(Report *r, Section *sec, const char *key, const char *value,
-                         unsigned line, bool defaults)
+static void fill_section(Report *r, GStringChunk *text, Section *sec, const char *key,
+                         const char *value, unsigned line, bool defaults)
 {
         for (int k = 0; k < K_COUNT; k++) {
                 if (strcmp(key, keys[k].name) != 0)
@@ -385,7 +385,7 @@ static void fill_section(Report *r, Section *sec, const char *key, const char *v
                         report(r, line, _("'%s' belongs to a session, not to [defaults]"), key);
                         return;
                 }
-                sec->value[k] = value;
+                sec->value[k] = g_string_chunk_insert(text, value);
                 sec->vline[k] = line;
                 return;
         }
@@ -397,25 +397,32 @@ static int cmp_series(const void *a, const void *b)
         return strcmp(((const Series *)a)->id, ((const Series *)b)->id);
 }
 
-/* What each section says, and on which lines. Returns the index of [defaults], or -1. */
-static ssize_t read_sections(Report *r, GPtrArray *scanned, Section *sections)
+/* What each section says, and on which lines, as the scanner hands them over: the text
+ * of each lives in `text` until the end of the parse. */
+typedef struct {
+        Report *r;
+        GArray *sections; /* of Section */
+        GStringChunk *text;
+        ssize_t defaults_index; /* of [defaults], or -1 */
+} Reading;
+
+static void take_section(const ScanSection *ss, void *userdata)
 {
-        ssize_t defaults_index = -1;
-        for (guint i = 0; i < scanned->len; i++) {
-                const ScanSection *ss = g_ptr_array_index(scanned, i);
-                Section *sec = &sections[i];
-                sec->id = ss->id;
-                sec->spelling = ss->spelling;
-                sec->line = ss->line;
-                if (!strcmp(sec->id, "defaults"))
-                        defaults_index = i;
-                for (guint k = 0; k < ss->keys->len; k++) {
-                        const ScanKey *key = &g_array_index(ss->keys, ScanKey, k);
-                        fill_section(r, sec, key->name, scan_value(ss, key), key->line,
-                                     defaults_index == (ssize_t)i);
-                }
+        Reading *rd = userdata;
+        Section sec = {
+                .id = g_string_chunk_insert(rd->text, ss->id),
+                .spelling = g_string_chunk_insert(rd->text, ss->spelling),
+                .line = ss->line,
+        };
+        bool defaults = !strcmp(sec.id, "defaults");
+        if (defaults)
+                rd->defaults_index = rd->sections->len;
+        for (guint k = 0; k < ss->keys->len; k++) {
+                const ScanKey *key = &g_array_index(ss->keys, ScanKey, k);
+                fill_section(rd->r, rd->text, &sec, key->name, scan_value(ss, key), key->line,
+                             defaults);
         }
-        return defaults_index;
+        g_array_append_val(rd->sections, sec);
 }
 
 /* schedfile_parse_buf(); `exposed` says that users other than the owner can read the file,
@@ -425,12 +432,13 @@ static Schedule *parse(const char *path, const char *buf, size_t len, Tz *local,
 {
         Report r;
         report_init(&r, path);
-        /* The values the sections point to live in the scan until the end. */
-        g_autoptr(GPtrArray) scanned = scan_buf(&r, buf, len);
+        Reading rd = {&r, g_array_new(FALSE, FALSE, sizeof(Section)), g_string_chunk_new(4096), -1};
+        scan_buf(&r, buf, len, take_section, &rd);
         g_autoptr(GHashTable) zones = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
                                                             (GDestroyNotify)tz_unref);
-        g_autofree Section *sections = g_new0(Section, MAX(scanned->len, 1));
-        ssize_t defaults_index = read_sections(&r, scanned, sections);
+        const Section *sections = (const Section *)(void *)rd.sections->data;
+        guint n_sections = rd.sections->len;
+        ssize_t defaults_index = rd.defaults_index;
 
         Defaults d = {.n_leads = 2, .duration = 50 * 60LL, .tz = tz_ref(local)};
         d.leads[0] = (Lead){1, 0};    /* 1d */
@@ -439,13 +447,15 @@ static Schedule *parse(const char *path, const char *buf, size_t len, Tz *local,
                 parse_common(&r, zones, &sections[defaults_index], &d);
 
         Schedule *sched = schedule_new();
-        sched->series = g_new0(Series, MAX(scanned->len, 1));
-        for (guint i = 0; i < scanned->len; i++)
+        sched->series = g_new0(Series, MAX(n_sections, 1));
+        for (guint i = 0; i < n_sections; i++)
                 if ((ssize_t)i != defaults_index)
                         build_series(&r, zones, &sections[i], &d, exposed,
                                      &sched->series[sched->n_series++]);
         qsort(sched->series, sched->n_series, sizeof(Series), cmp_series);
         tz_unref(d.tz);
+        g_array_free(rd.sections, TRUE);
+        g_string_chunk_free(rd.text);
 
         *errors = report_finish(&r);
         if (*errors) {
