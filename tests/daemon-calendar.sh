@@ -4,12 +4,13 @@
 # private user manager, with dunst): a reminder on time for an event; the event moved in
 # the file: the reminder at the new time and none at the old, without a restart; an event
 # cancelled: none; the file made garbage: the status names the problem and the last good
-# sessions stay; a restart: the sessions come from the saved copy before the reader answers.
+# sessions stay; a restart: the sessions come from the saved copy before the reader answers,
+# and a file unchanged since it was read is not read again, one changed meanwhile is.
 set -uo pipefail
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib/desktop.sh"
 . "$top_srcdir/tests/lib/daemon.sh"
 
-tap_plan 21
+tap_plan 24
 desktop_start
 # The reader: make check exports NUDGE_CALENDAR (the socket unit runs it; nudged starts it
 # itself where the socket is not there), and the manager passes NUDGE_* on to the units.
@@ -124,6 +125,39 @@ rm -f "$XDG_RUNTIME_DIR/nudge-calendar.socket"
 systemctl --user restart "$DAEMON_UNIT" || desktop_bail "nudged did not restart: $(daemon_log | tail -n 5)"
 tap_check "after a restart, the saved sessions are in force at once" \
         test "$(daemon_status | cut -d';' -f1)" = "Next: Therapy, $(daemon_short "$LATER")"
+
+# ---- a restart with the file unchanged since it was read: it is not read again ----------
+# The file made good again while nudged is stopped, and read by the real reader at start,
+# a second or more after its last change.
+systemctl --user stop "$DAEMON_UNIT"
+calendar "$(event later@test "$LATER" "Later session")
+"
+sleep 1.1
+systemctl --user set-environment NUDGE_CALENDAR="$NUDGE_CALENDAR"
+systemctl --user start "$DAEMON_UNIT" || desktop_bail "nudged did not start: $(daemon_log | tail -n 5)"
+good_saved() { ! grep -q "using the copy of" <<<"$(daemon_status)" && grep -q later@test "$SAVED"; }
+wait_for 20 good_saved || tap_diag "status: $(daemon_status)"
+# Then the slow reader again: a start that asked it would not have the sessions it gives.
+systemctl --user stop "$DAEMON_UNIT"
+systemctl --user set-environment NUDGE_CALENDAR="$SLOW"
+systemctl --user start "$DAEMON_UNIT" || desktop_bail "nudged did not start: $(daemon_log | tail -n 5)"
+unchanged_logged() {
+        local log
+        log=$(daemon_log)
+        grep -q "Calendar \[therapy\]: unchanged since it was last read" <<<"$log"
+}
+tap_check "a restart with the file unchanged since it was read does not read it again" \
+        wait_for 5 unchanged_logged
+tap_check "... and its saved sessions are in force" \
+        daemon_status_wait "Next: Therapy, $(daemon_short "$LATER")" 5
+# Changed while nudged was stopped: read at the start.
+systemctl --user stop "$DAEMON_UNIT"
+calendar "$(event later@test $((LATER + 600)) "Later session" "SEQUENCE:1")
+"
+systemctl --user set-environment NUDGE_CALENDAR="$NUDGE_CALENDAR"
+systemctl --user start "$DAEMON_UNIT" || desktop_bail "nudged did not start: $(daemon_log | tail -n 5)"
+tap_check "a file changed while nudged was stopped is read at the start" \
+        daemon_status_wait "Next: Therapy, $(daemon_short $((LATER + 600)))" 20
 
 # ---- a URL that cannot be fetched: nothing listens there --------------------------------
 systemctl --user set-environment NUDGE_CALENDAR="$NUDGE_CALENDAR"

@@ -19,37 +19,6 @@ static bool is_calendar(const Series *se)
         return se->kind == REPEAT_CALENDAR && se->calendar;
 }
 
-static int64_t changed_at(const struct stat *st)
-{
-        return MAX((int64_t)st->st_mtime, (int64_t)st->st_ctime);
-}
-
-/* When a calendar file or folder last changed, to the second: the newest change time of
- * the path (and of the link leading to it) and, for a folder, of its .ics files. A file
- * put in place with an old modification time still has a new change time. -1 when it
- * cannot be told. */
-static int64_t source_changed_at(const char *path)
-{
-        struct stat st, lst;
-        if (stat(path, &st) < 0 || lstat(path, &lst) < 0)
-                return -1;
-        int64_t newest = MAX(changed_at(&st), changed_at(&lst));
-        if (!S_ISDIR(st.st_mode))
-                return newest;
-        g_autoptr(GDir) dir = g_dir_open(path, 0, NULL);
-        if (!dir)
-                return -1;
-        for (const char *name; (name = g_dir_read_name(dir));) {
-                if (!g_str_has_suffix(name, ".ics") && !g_str_has_suffix(name, ".ICS"))
-                        continue;
-                g_autofree char *file = g_build_filename(path, name, NULL);
-                if (stat(file, &st) < 0 || lstat(file, &lst) < 0)
-                        return -1;
-                newest = MAX(newest, MAX(changed_at(&st), changed_at(&lst)));
-        }
-        return newest;
-}
-
 /* nudged's saved copy, when it is for this calendar, covers [from, to) and, for a file
  * or folder, was read after its last change: a file's sessions then need no reading. */
 static Handover *saved_list(const Series *se, int64_t from, int64_t to)
@@ -61,8 +30,9 @@ static Handover *saved_list(const Series *se, int64_t from, int64_t to)
         if (calsaved_load(path, digest, &saved, NULL) < 0 || saved->from > from ||
             saved->to < to)
                 return NULL;
-        /* Read in the second of the last change, or before it: read it again. */
-        if (se->calendar->path && saved->fetched <= source_changed_at(se->calendar->path))
+        if (se->calendar->path &&
+            !calsaved_read_since_change(saved->fetched, se->calendar->path,
+                                        g_get_real_time() / G_USEC_PER_SEC))
                 return NULL;
         return g_steal_pointer(&saved->list);
 }

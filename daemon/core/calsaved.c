@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "fileio.h"
 #include "i18n.h"
@@ -18,6 +19,45 @@ static const FileRules saved_rules = {
         .max_size = HANDOVER_MAX_BYTES + 256,
         .flags = FILEIO_NOFOLLOW | FILEIO_NO_NUL | FILEIO_UTF8,
 };
+
+static int64_t changed_at(const struct stat *st)
+{
+        return MAX((int64_t)st->st_mtime, (int64_t)st->st_ctime);
+}
+
+/* When a calendar file or folder last changed, to the second: the newest change time of
+ * the path (and of the link leading to it) and, for a folder, of its .ics files. A file
+ * put in place with an old modification time still has a new change time. -1 when it
+ * cannot be told. */
+static int64_t source_changed_at(const char *path)
+{
+        struct stat st, lst;
+        if (stat(path, &st) < 0 || lstat(path, &lst) < 0)
+                return -1;
+        int64_t newest = MAX(changed_at(&st), changed_at(&lst));
+        if (!S_ISDIR(st.st_mode))
+                return newest;
+        g_autoptr(GDir) dir = g_dir_open(path, 0, NULL);
+        if (!dir)
+                return -1;
+        for (const char *name; (name = g_dir_read_name(dir));) {
+                if (!g_str_has_suffix(name, ".ics") && !g_str_has_suffix(name, ".ICS"))
+                        continue;
+                g_autofree char *file = g_build_filename(path, name, NULL);
+                if (stat(file, &st) < 0 || lstat(file, &lst) < 0)
+                        return -1;
+                newest = MAX(newest, MAX(changed_at(&st), changed_at(&lst)));
+        }
+        return newest;
+}
+
+bool calsaved_read_since_change(int64_t fetched, const char *path, int64_t now)
+{
+        /* Read in the second of the last change, or before it: read it again. A copy
+         * read "in the future" says nothing once the clock went back. */
+        int64_t changed = source_changed_at(path);
+        return changed >= 0 && fetched > changed && fetched <= now;
+}
 
 void calsaved_free(CalSaved *c)
 {

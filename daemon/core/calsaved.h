@@ -58,6 +58,10 @@ int calsaved_save(const char *path, int64_t from, int64_t to, int64_t fetched,
  * -errno with *why when it cannot be used (damaged, untrusted, too large). */
 int calsaved_load(const char *path, const char *digest, CalSaved **out, char **why);
 
+/* Whether a copy read at `fetched` (Unix seconds) is still what the calendar file or
+ * folder at `path` holds: it was read after the file's (and, for a folder, its .ics
+ * files') last change, to the second, and not after `now`. */
+bool calsaved_read_since_change(int64_t fetched, const char *path, int64_t now);
 /* How logs, the status and messages name a calendar: "[practice] (booking.example.org)"
  * for a URL (its host only: the rest of a URL is a secret), "[therapy]" for a file. */
 char *calsaved_name(const Series *se);

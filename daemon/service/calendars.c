@@ -59,6 +59,7 @@ typedef struct {
         char *id;
         GCancellable *cancel;
         CalRequest *req;
+        int64_t asked;   /* when: a file's copy is as new as the moment it was asked for */
         bool then_fresh; /* a URL's first answer, from the cache: fetch right after */
 } Ask;
 
@@ -350,12 +351,12 @@ static void set_problem(Cal *cal, const char *reason, CalAuth auth)
 }
 
 /* A list came: keep it, save it, put its sessions in the series. */
-static void take_list(Cal *cal, CalReply *reply, const CalRequest *req, int64_t now)
+static void take_list(Cal *cal, CalReply *reply, const Ask *a, int64_t now)
 {
         if (reply->origin != CALORIGIN_CACHE)
-                cal->fetched = now;
-        cal->from = req->from;
-        cal->to = req->to;
+                cal->fetched = is_url(cal) ? now : a->asked;
+        cal->from = a->req->from;
+        cal->to = a->req->to;
         cal->feed_refresh = reply->refresh;
         handover_free(cal->list);
         cal->list = g_steal_pointer(&reply->list);
@@ -384,7 +385,7 @@ static void on_reply(CalReply *reply, const char *error, void *userdata)
         int64_t now = now_seconds();
         bool failed = !reply || !reply->ok;
         if (!failed) {
-                take_list(cal, reply, a->req, now);
+                take_list(cal, reply, a, now);
                 /* ok from the cache with a reason: the fetch failed, the copy was used. */
                 set_problem(cal, *reply->reason ? reply->reason : NULL, reply->auth);
                 failed = *reply->reason != '\0';
@@ -443,6 +444,7 @@ static Ask *ask_calendar(Cal *cal, CalFetch fetch, int64_t now)
         a->owner = cal->owner;
         a->id = g_strdup(cal->id);
         a->cancel = g_cancellable_new();
+        a->asked = now;
         a->req = calsaved_request(cal->series, now - CALSAVED_BEFORE, now + CALSAVED_AHEAD, fetch);
         cal->cancel = g_object_ref(a->cancel);
         if (is_url(cal))
@@ -504,7 +506,8 @@ static Cal *cal_new(Calendars *c, Series *se, char *digest)
 }
 
 /* A new calendar: the watch, and the first request (a URL without a saved copy takes the
- * reader's cached copy first, then fetches). */
+ * reader's cached copy first, then fetches; a file read since its last change needs
+ * none). */
 static void cal_start(Cal *cal, int64_t now)
 {
         if (is_url(cal)) {
@@ -514,7 +517,13 @@ static void cal_start(Cal *cal, int64_t now)
                         a->then_fresh = !cal->list;
         } else {
                 watch_source(cal);
-                ask_calendar(cal, CALFETCH_CACHE, now);
+                /* At login, a file unchanged since its saved copy was read is not read
+                 * again: the watch catches what changes from now on. */
+                if (cal->list && cal->to - now >= CALSAVED_AHEAD_MIN &&
+                    calsaved_read_since_change(cal->fetched, cal->series->calendar->path, now))
+                        log_info("Calendar %s: unchanged since it was last read", cal->name);
+                else
+                        ask_calendar(cal, CALFETCH_CACHE, now);
         }
 }
 
