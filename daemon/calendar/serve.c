@@ -92,7 +92,7 @@ static void reply_fail(CalReply *r, char *reason)
 {
         r->ok = false;
         r->origin = CALORIGIN_NONE;
-        g_clear_pointer(&r->list, handover_free);
+        g_clear_pointer(&r->list, handover_unref);
         g_free(r->reason);
         r->reason = reason;
 }
@@ -130,7 +130,7 @@ static bool read_body(const CalRequest *req, const IcalSettings *set, GBytes *bo
                 *why = g_strdup_printf(_("%s: the answer is not a calendar (%s)"), name, inner);
                 return false;
         }
-        handover_free(rep->list);
+        handover_unref(rep->list);
         rep->list = list;
         rep->refresh = refresh_interval(text ? text : "", len);
         rep->ok = true;

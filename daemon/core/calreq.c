@@ -33,7 +33,7 @@ void calreply_free(CalReply *r)
         if (!r)
                 return;
         g_free(r->reason);
-        handover_free(r->list);
+        handover_unref(r->list);
         g_free(r);
 }
 

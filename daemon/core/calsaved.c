@@ -17,7 +17,9 @@
 static const FileRules saved_rules = {
         .what = "saved calendar",
         .max_size = HANDOVER_MAX_BYTES + 256,
-        .flags = FILEIO_NOFOLLOW | FILEIO_NO_NUL | FILEIO_UTF8,
+        /* No NUL or UTF-8 check here: the parsers of the header and of the list make
+         * both, and a list of megabytes is not read through twice. */
+        .flags = FILEIO_NOFOLLOW,
 };
 
 static int64_t changed_at(const struct stat *st)
@@ -63,7 +65,7 @@ void calsaved_free(CalSaved *c)
 {
         if (!c)
                 return;
-        handover_free(c->list);
+        handover_unref(c->list);
         g_free(c);
 }
 
@@ -157,9 +159,10 @@ static int parse_header(const char *line, CalSaved *c, char **digest_out, char *
         return 0;
 }
 
-int calsaved_parse_buf(const char *buf, size_t len, const char *digest, CalSaved **out,
-                       char **why)
+/* calsaved_parse_buf() of text[0, len), which it takes (g_free). */
+static int parse_owned(char *text, size_t len, const char *digest, CalSaved **out, char **why)
 {
+        g_autofree char *buf = text;
         const char *nl = memchr(buf, '\n', len);
         if (!nl)
                 return bad(why, "line 1: no header line");
@@ -172,8 +175,8 @@ int calsaved_parse_buf(const char *buf, size_t len, const char *digest, CalSaved
         if (r < 0)
                 return r;
         g_autofree char *list_why = NULL;
-        const char *rest = nl + 1;
-        if (handover_parse_buf(rest, len - (size_t)(rest - buf), &c->list, &list_why) < 0) {
+        size_t at = (size_t)(nl + 1 - buf);
+        if (handover_parse_owned(g_steal_pointer(&buf), at, len - at, &c->list, &list_why) < 0) {
                 if (why)
                         *why = g_strdup_printf("after the header, %s",
                                                list_why ? list_why : "a damaged list");
@@ -186,6 +189,14 @@ int calsaved_parse_buf(const char *buf, size_t len, const char *digest, CalSaved
         }
         *out = g_steal_pointer(&c);
         return 0;
+}
+
+int calsaved_parse_buf(const char *buf, size_t len, const char *digest, CalSaved **out,
+                       char **why)
+{
+        char *text = g_malloc(len + 1);
+        memcpy(text, buf, len);
+        return parse_owned(text, len, digest, out, why);
 }
 
 int calsaved_save(const char *path, int64_t from, int64_t to, int64_t fetched,
@@ -206,7 +217,7 @@ int calsaved_load(const char *path, const char *digest, CalSaved **out, char **w
         int r = fileio_read(path, &saved_rules, &text, &len, why);
         if (r < 0)
                 return r;
-        return calsaved_parse_buf(text, len, digest, out, why);
+        return parse_owned(g_steal_pointer(&text), len, digest, out, why);
 }
 
 char *calsaved_name(const Series *se)

@@ -98,12 +98,16 @@ static int open_checked(const char *path, const FileRules *rules, struct stat *s
         return fileio_take_fd(&fd);
 }
 
-/* The file may have grown since fstat(): the limit holds for what is read, too. */
+/* The file may have grown since fstat(): the limit holds for what is read, too. Reads
+ * straight into `buf`, sized for the file by the caller. */
 static int read_bounded(int fd, const FileRules *rules, GString *buf, char **why)
 {
-        char chunk[65536];
+        enum { CHUNK = 65536 };
         for (;;) {
-                ssize_t n = read(fd, chunk, sizeof(chunk));
+                size_t have = buf->len;
+                g_string_set_size(buf, have + CHUNK);
+                ssize_t n = read(fd, buf->str + have, CHUNK);
+                g_string_truncate(buf, have + (size_t)MAX(n, 0));
                 if (n < 0 && errno == EINTR)
                         continue;
                 if (n < 0) {
@@ -114,11 +118,10 @@ static int read_bounded(int fd, const FileRules *rules, GString *buf, char **why
                 }
                 if (n == 0)
                         return 0;
-                if (buf->len + (size_t)n > rules->max_size) {
+                if (buf->len > rules->max_size) {
                         set_why(why, too_large(rules));
                         return -EFBIG;
                 }
-                g_string_append_len(buf, chunk, n);
         }
 }
 
@@ -145,7 +148,8 @@ int fileio_read(const char *path, const FileRules *rules, char **buf_out, size_t
         _cleanup_close_ int fd = open_checked(path, rules, &st, why);
         if (fd < 0)
                 return fd;
-        g_autoptr(GString) buf = g_string_sized_new((gsize)st.st_size + 1);
+        /* Room for the end-of-file read too, which must not grow the buffer. */
+        g_autoptr(GString) buf = g_string_sized_new((gsize)st.st_size + 65536 + 1);
         int r = read_bounded(fd, rules, buf, why);
         if (r == 0)
                 r = check_text(buf, rules, why);

@@ -8,31 +8,36 @@
 #include <errno.h>
 #include <string.h>
 
-Handover *handover_new(void)
+/* A list with room for `sessions` sessions. */
+static Handover *handover_sized(guint sessions)
 {
         Handover *h = g_new0(Handover, 1);
-        h->sessions = g_array_new(FALSE, FALSE, sizeof(HandoverSession));
+        h->sessions = g_array_sized_new(FALSE, FALSE, sizeof(HandoverSession), sessions);
         h->problems = g_array_new(FALSE, FALSE, sizeof(HandoverProblem));
+        h->text = g_string_chunk_new(4096);
+        h->refs = 1;
         return h;
 }
 
-void handover_free(Handover *h)
+Handover *handover_new(void)
 {
-        if (!h)
+        return handover_sized(0);
+}
+
+Handover *handover_ref(Handover *h)
+{
+        g_atomic_int_inc(&h->refs);
+        return h;
+}
+
+void handover_unref(Handover *h)
+{
+        if (!h || !g_atomic_int_dec_and_test(&h->refs))
                 return;
-        for (guint i = 0; i < h->sessions->len; i++) {
-                HandoverSession *s = &g_array_index(h->sessions, HandoverSession, i);
-                g_free(s->zone);
-                g_free(s->uid);
-                g_free(s->summary);
-        }
-        for (guint i = 0; i < h->problems->len; i++) {
-                HandoverProblem *p = &g_array_index(h->problems, HandoverProblem, i);
-                g_free(p->name);
-                g_free(p->reason);
-        }
         g_array_free(h->sessions, TRUE);
         g_array_free(h->problems, TRUE);
+        g_string_chunk_free(h->text);
+        g_free(h->block);
         g_free(h);
 }
 
@@ -56,6 +61,18 @@ static bool text_ok(const char *s, size_t len, size_t max)
                 return false;
         for (const char *p = s + i; p < s + len; p = g_utf8_next_char(p))
                 if (is_control(g_utf8_get_char(p)))
+                        return false;
+        return true;
+}
+
+/* text_ok() for a field of a line already checked: valid UTF-8 without C0 controls or
+ * DEL, so only the C1 controls (U+0080..U+009F, encoded C2 80..C2 9F) are left to find. */
+static bool field_ok(const char *s, size_t len, size_t max)
+{
+        if (len > max)
+                return false;
+        for (const char *p = s; (p = memchr(p, 0xc2, (size_t)(s + len - p))) != NULL; p++)
+                if (p + 1 < s + len && (unsigned char)p[1] >= 0x80 && (unsigned char)p[1] <= 0x9f)
                         return false;
         return true;
 }
@@ -113,22 +130,20 @@ int handover_add_session(Handover *h, int64_t start, int64_t end, int64_t rid,
                 .start = start,
                 .end = end,
                 .rid = rid,
-                .zone = g_strdup(zone),
-                .uid = g_strdup(uid),
-                .summary = g_steal_pointer(&text),
+                .zone = g_string_chunk_insert(h->text, zone),
+                .uid = g_string_chunk_insert(h->text, uid),
+                .summary = g_string_chunk_insert(h->text, text),
         };
         g_array_append_val(h->sessions, s);
         return 0;
 }
 
-/* Cleaned text, or `fallback` when cleaning leaves only blanks: the format wants text. */
-static char *clean_or(const char *s, const char *fallback)
+/* Cleaned text, or `fallback` when cleaning leaves only blanks (the format wants text),
+ * in the list's storage. */
+static const char *clean_or(Handover *h, const char *s, const char *fallback)
 {
-        char *t = clean_text(s, HANDOVER_MAX_TEXT);
-        if (strspn(t, " ") < strlen(t))
-                return t;
-        g_free(t);
-        return g_strdup(fallback);
+        g_autofree char *t = clean_text(s, HANDOVER_MAX_TEXT);
+        return g_string_chunk_insert(h->text, strspn(t, " ") < strlen(t) ? t : fallback);
 }
 
 void handover_add_problem(Handover *h, const char *name, const char *reason)
@@ -139,8 +154,8 @@ void handover_add_problem(Handover *h, const char *name, const char *reason)
         }
         g_array_set_size(h->problems, h->problems->len + 1);
         HandoverProblem *p = &g_array_index(h->problems, HandoverProblem, h->problems->len - 1);
-        p->name = clean_or(name, "(an event)");
-        p->reason = clean_or(reason, "cannot be read");
+        p->name = clean_or(h, name, "(an event)");
+        p->reason = clean_or(h, reason, "cannot be read");
 }
 
 static int session_cmp(const void *a, const void *b)
@@ -160,12 +175,8 @@ void handover_sort(Handover *h)
         for (guint i = 0; i < h->sessions->len; i++) {
                 HandoverSession *s = &g_array_index(h->sessions, HandoverSession, i);
                 if (w > 0 && session_cmp(&g_array_index(h->sessions, HandoverSession, w - 1),
-                                         s) == 0) {
-                        g_free(s->zone);
-                        g_free(s->uid);
-                        g_free(s->summary);
+                                         s) == 0)
                         continue;
-                }
                 g_array_index(h->sessions, HandoverSession, w++) = *s;
         }
         g_array_set_size(h->sessions, w);
@@ -221,9 +232,17 @@ char *handover_format(Handover *h)
 /* ---- strict reading ---------------------------------------------------------------- */
 
 typedef struct {
-        const char *p;
+        char *p;
         size_t len;
 } Field;
+
+/* A field as a string of the list: its separator (a tab, or the line's end) becomes its
+ * NUL. */
+static const char *field_str(Field f)
+{
+        f.p[f.len] = '\0';
+        return f.p;
+}
 
 /* A decimal integer in its one canonical spelling: "0", "-5", "17"; no "+", "-0", "007". */
 static bool parse_int(Field f, int64_t *out)
@@ -259,11 +278,11 @@ static bool parse_count(Field f, uint64_t max, uint64_t *out)
 }
 
 /* Splits a line into exactly `want` tab-separated fields. */
-static bool split(const char *line, size_t len, Field *f, size_t want)
+static bool split(char *line, size_t len, Field *f, size_t want)
 {
         size_t k = 0;
-        const char *start = line;
-        for (const char *p = line;; p++) {
+        char *start = line;
+        for (char *p = line;; p++) {
                 if (p == line + len || *p == '\t') {
                         if (k == want)
                                 return false;
@@ -284,7 +303,7 @@ static bool split(const char *line, size_t len, Field *f, size_t want)
         } while (0)
 
 /* An S line: one session, in order, before any problem. */
-static int parse_session(Handover *h, const char *line, size_t n, unsigned lineno, char **why)
+static int parse_session(Handover *h, char *line, size_t n, unsigned lineno, char **why)
 {
         Field f[7];
         HandoverSession s = { .rid = HANDOVER_NO_RID };
@@ -300,17 +319,17 @@ static int parse_session(Handover *h, const char *line, size_t n, unsigned linen
                 FAIL("line %u: bad RECURRENCE-ID", lineno);
         if (!zone_ok(f[4].p, f[4].len))
                 FAIL("line %u: bad zone name", lineno);
-        if (f[5].len == 0 || !text_ok(f[5].p, f[5].len, HANDOVER_MAX_UID))
+        if (f[5].len == 0 || !field_ok(f[5].p, f[5].len, HANDOVER_MAX_UID))
                 FAIL("line %u: bad UID", lineno);
-        if (!text_ok(f[6].p, f[6].len, HANDOVER_MAX_TEXT))
+        if (!field_ok(f[6].p, f[6].len, HANDOVER_MAX_TEXT))
                 FAIL("line %u: bad summary", lineno);
         if (h->problems->len > 0)
                 FAIL("line %u: a session after the problems", lineno);
         if (h->sessions->len >= HANDOVER_MAX_SESSIONS)
                 FAIL("line %u: more than %u sessions", lineno, HANDOVER_MAX_SESSIONS);
-        s.zone = g_strndup(f[4].p, f[4].len);
-        s.uid = g_strndup(f[5].p, f[5].len);
-        s.summary = g_strndup(f[6].p, f[6].len);
+        s.zone = field_str(f[4]);
+        s.uid = field_str(f[5]);
+        s.summary = field_str(f[6]);
         g_array_append_val(h->sessions, s);
         if (h->sessions->len > 1 &&
             session_cmp(&g_array_index(h->sessions, HandoverSession, h->sessions->len - 2),
@@ -320,23 +339,23 @@ static int parse_session(Handover *h, const char *line, size_t n, unsigned linen
 }
 
 /* A P line: one problem, a name and a reason. */
-static int parse_problem(Handover *h, const char *line, size_t n, unsigned lineno, char **why)
+static int parse_problem(Handover *h, char *line, size_t n, unsigned lineno, char **why)
 {
         Field f[3];
         if (!split(line, n, f, 3))
                 FAIL("line %u: a problem has 3 fields", lineno);
-        if (f[1].len == 0 || !text_ok(f[1].p, f[1].len, HANDOVER_MAX_TEXT) ||
-            f[2].len == 0 || !text_ok(f[2].p, f[2].len, HANDOVER_MAX_TEXT))
+        if (f[1].len == 0 || !field_ok(f[1].p, f[1].len, HANDOVER_MAX_TEXT) ||
+            f[2].len == 0 || !field_ok(f[2].p, f[2].len, HANDOVER_MAX_TEXT))
                 FAIL("line %u: bad problem text", lineno);
         if (h->problems->len >= HANDOVER_MAX_PROBLEMS)
                 FAIL("line %u: more than %u problems", lineno, HANDOVER_MAX_PROBLEMS);
-        HandoverProblem pr = { g_strndup(f[1].p, f[1].len), g_strndup(f[2].p, f[2].len) };
+        HandoverProblem pr = { field_str(f[1]), field_str(f[2]) };
         g_array_append_val(h->problems, pr);
         return 0;
 }
 
 /* The T line: the counts, which must match the lines before it. */
-static int parse_total(Handover *h, const char *line, size_t n, unsigned lineno, char **why)
+static int parse_total(Handover *h, char *line, size_t n, unsigned lineno, char **why)
 {
         Field f[5];
         uint64_t ns, np;
@@ -351,7 +370,7 @@ static int parse_total(Handover *h, const char *line, size_t n, unsigned lineno,
 }
 
 /* One line after the header; sets *total on the T line. */
-static int parse_line(Handover *h, const char *line, size_t n, unsigned lineno, bool *total,
+static int parse_line(Handover *h, char *line, size_t n, unsigned lineno, bool *total,
                       char **why)
 {
         /* Tabs separate; no other control character anywhere. */
@@ -376,25 +395,66 @@ static int parse_line(Handover *h, const char *line, size_t n, unsigned lineno, 
         }
 }
 
+/* Valid UTF-8 without NUL: ASCII is skipped eight bytes at a time, and each run of other
+ * bytes checked on its own (a character of several bytes holds no ASCII byte, so the runs
+ * are valid exactly when the whole is). */
+static bool utf8_ok(const char *s, size_t len)
+{
+        if (memchr(s, '\0', len))
+                return false;
+        const char *p = s, *end = s + len;
+        while (p < end) {
+                uint64_t w;
+                if (end - p >= 8 && (memcpy(&w, p, 8), (w & 0x8080808080808080ULL) == 0)) {
+                        p += 8;
+                        continue;
+                }
+                if ((unsigned char)*p < 0x80) {
+                        p++;
+                        continue;
+                }
+                const char *run = p;
+                while (p < end && (unsigned char)*p >= 0x80)
+                        p++;
+                if (!g_utf8_validate_len(run, (gsize)(p - run), NULL))
+                        return false;
+        }
+        return true;
+}
+
 int handover_parse_buf(const char *buf, size_t len, Handover **out, char **why)
 {
         if (why)
                 *why = NULL;
         if (!buf || len > HANDOVER_MAX_BYTES)
                 FAIL("larger than %u bytes", HANDOVER_MAX_BYTES);
-        if (!g_utf8_validate(buf, (gssize)len, NULL))
+        char *block = g_malloc(len + 1);
+        memcpy(block, buf, len);
+        return handover_parse_owned(block, 0, len, out, why);
+}
+
+int handover_parse_owned(char *block_in, size_t offset, size_t len, Handover **out, char **why)
+{
+        g_autofree char *block = block_in;
+        char *buf = block + offset;
+        if (why)
+                *why = NULL;
+        if (len > HANDOVER_MAX_BYTES)
+                FAIL("larger than %u bytes", HANDOVER_MAX_BYTES);
+        if (!utf8_ok(buf, len))
                 FAIL("not valid UTF-8 (or holds a NUL byte)");
         if (len == 0 || buf[len - 1] != '\n')
                 FAIL("does not end with a line end");
 
-        g_autoptr(Handover) h = handover_new();
+        /* An S line is some 100 bytes. */
+        g_autoptr(Handover) h = handover_sized((guint)(len / 100));
         bool header = false, total = false;
         unsigned lineno = 0;
-        const char *p = buf, *end = buf + len;
+        char *p = buf, *end = buf + len;
         while (p < end) {
-                const char *nl = memchr(p, '\n', (size_t)(end - p));
+                char *nl = memchr(p, '\n', (size_t)(end - p));
                 size_t n = (size_t)(nl - p);
-                const char *line = p;
+                char *line = p;
                 p = nl + 1;
                 lineno++;
                 if (!header) {
@@ -411,6 +471,7 @@ int handover_parse_buf(const char *buf, size_t len, Handover **out, char **why)
         }
         if (!total)
                 FAIL("no T line: the list was cut short");
+        h->block = g_steal_pointer(&block);
         *out = g_steal_pointer(&h);
         return 0;
 }

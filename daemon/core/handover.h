@@ -40,14 +40,15 @@
 /* Room kept in HANDOVER_MAX_BYTES for the magic, the P lines and the T line. */
 #define HANDOVER_RESERVE (HANDOVER_MAX_PROBLEMS * (2 * HANDOVER_MAX_TEXT * 3 + 8) + 256)
 
+/* The strings of sessions and problems live in their list's own storage. */
 typedef struct {
         int64_t start, end;
         int64_t rid; /* HANDOVER_NO_RID when not a changed instance */
-        char *zone, *uid, *summary;
+        const char *zone, *uid, *summary;
 } HandoverSession;
 
 typedef struct {
-        char *name, *reason;
+        const char *name, *reason;
 } HandoverProblem;
 
 typedef struct {
@@ -56,11 +57,18 @@ typedef struct {
         uint64_t allday;  /* all-day events left out */
         uint64_t problems_left_out; /* problems beyond HANDOVER_MAX_PROBLEMS */
         size_t text_bytes; /* what the S lines take once formatted, at most */
+        GStringChunk *text; /* the strings of the sessions and problems added */
+        char *block;        /* the text a parsed list's strings lie in, NUL-separated */
+        int refs;
 } Handover;
 
+/* A list with one reference. A calendar series keeps one to the list its sessions came
+ * from (series_set_sessions()), so that their strings need no copy. */
 Handover *handover_new(void);
-void handover_free(Handover *h);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(Handover, handover_free)
+Handover *handover_ref(Handover *h);
+/* Drops a reference; the last frees the list. NULL is ignored. */
+void handover_unref(Handover *h);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(Handover, handover_unref)
 
 /* Adds a session; copies the strings. Text is cleaned as the format requires (control
  * characters become blanks; summary cut to MAX_TEXT at a character boundary; invalid
@@ -78,3 +86,6 @@ char *handover_format(Handover *h);
 /* Parses a whole list. On success 0 and *out; else -EBADMSG and, when `why` is not NULL,
  * *why says where and what ("line 3: end before start"). Pure. */
 int handover_parse_buf(const char *buf, size_t len, Handover **out, char **why);
+/* The same for the list in block[offset, offset + len), without a copy: takes `block`
+ * (g_malloc'd; freed with the list, or at once on failure) and writes into it. */
+int handover_parse_owned(char *block, size_t offset, size_t len, Handover **out, char **why);

@@ -19,8 +19,6 @@ Schedule *schedule_new(void)
 
 void cal_session_clear(CalSession *c)
 {
-        g_free(c->uid);
-        g_free(c->title);
         tz_unref(c->tz);
         memset(c, 0, sizeof(*c));
 }
@@ -43,6 +41,7 @@ static void clear_sessions(Series *s)
                 cal_session_clear(&s->sessions[i]);
         g_clear_pointer(&s->sessions, g_free);
         s->n_sessions = 0;
+        g_clear_pointer(&s->list, handover_unref);
 }
 
 void series_clear(Series *s)
@@ -199,7 +198,15 @@ static Tz *session_zone(const Series *s, GHashTable *zones, const char *name)
         return tz;
 }
 
-void series_set_sessions(Series *s, const Handover *h, GHashTable *zones)
+static bool sessions_sorted(const CalSession *c, size_t n)
+{
+        for (size_t i = 1; i < n; i++)
+                if (cmp_session(&c[i - 1], &c[i]) > 0)
+                        return false;
+        return true;
+}
+
+void series_set_sessions(Series *s, Handover *h, GHashTable *zones)
 {
         /* Without a table of the caller's, one for this call: a zone file is read once, not
          * once per session. */
@@ -208,7 +215,10 @@ void series_set_sessions(Series *s, const Handover *h, GHashTable *zones)
                                                                   (GDestroyNotify)tz_unref);
         if (!zones)
                 zones = own;
+        /* h may be the list the series holds: taken before that one is let go. */
+        Handover *list = h ? handover_ref(h) : NULL;
         clear_sessions(s);
+        s->list = list;
         guint n = h && h->sessions ? h->sessions->len : 0;
         CalSession *out = g_new0(CalSession, n + 1);
         for (guint i = 0; i < n; i++) {
@@ -217,12 +227,13 @@ void series_set_sessions(Series *s, const Handover *h, GHashTable *zones)
                         .start = hs->start,
                         .end = MAX(hs->end, hs->start),
                         .tz = session_zone(s, zones, hs->zone),
-                        .uid = g_strdup(hs->uid ? hs->uid : ""),
-                        .title = g_strdup(hs->summary ? hs->summary : ""),
+                        .uid = hs->uid ? hs->uid : "",
+                        .title = hs->summary ? hs->summary : "",
                 };
         }
         /* A list parsed from the reader is in order already; one built otherwise may not. */
-        qsort(out, n, sizeof(CalSession), cmp_session);
+        if (!sessions_sorted(out, n))
+                qsort(out, n, sizeof(CalSession), cmp_session);
         size_t kept = 0;
         for (guint i = 0; i < n; i++) {
                 if (kept > 0 && out[kept - 1].start == out[i].start)

@@ -23,9 +23,9 @@ typedef enum {
 /* One session found in a calendar (from a hand-over list). */
 typedef struct {
         int64_t start, end;
-        Tz *tz;      /* the event's own zone (an IANA zone; else the section's) */
-        char *uid;   /* the event's UID */
-        char *title; /* its SUMMARY; may be empty */
+        Tz *tz;            /* the event's own zone (an IANA zone; else the section's) */
+        const char *uid;   /* the event's UID (in the series' list) */
+        const char *title; /* its SUMMARY; may be empty (in the series' list) */
 } CalSession;
 
 /* Where a calendar series takes its sessions from: the schedule file's `calendar`,
@@ -76,10 +76,11 @@ typedef struct {
         bool has_title;  /* `title` was set: it names every session, even a calendar's */
         /* REPEAT_CALENDAR: the source, and the sessions last read from it (sorted by
          * start, then uid; one per start: a second event at the same start is dropped),
-         * set with series_set_sessions(). */
+         * set with series_set_sessions(), and a reference to the list they came from. */
         CalendarSpec *calendar;
         CalSession *sessions;
         size_t n_sessions;
+        Handover *list;
 } Series;
 
 typedef struct {
@@ -106,11 +107,12 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(Schedule, schedule_free)
 /* Frees the members of a series (not the struct itself). */
 void series_clear(Series *s);
 
-/* Replaces the sessions of a calendar series by those of `h` (copied): zones are looked up
+/* Replaces the sessions of a calendar series by those of `h` (keeping a reference to it,
+ * whose strings they share; NULL: none): zones are looked up
  * in `zones` (name -> Tz*, owning its keys (g_free) and references (tz_unref), as the
  * schedule file's; filled as needed; NULL: none shared) and fall back to the series' zone. Sessions sharing a start keep the first by uid. Skip dates and w/d leads
  * count in each session's own zone. */
-void series_set_sessions(Series *s, const Handover *h, GHashTable *zones);
+void series_set_sessions(Series *s, Handover *h, GHashTable *zones);
 /* The index in s->sessions of the session that starts at `start`; false if none. */
 bool series_session_index(const Series *s, int64_t start, size_t *index);
 /* The title of a calendar's session: the series' `title` when set, else its SUMMARY

@@ -101,7 +101,7 @@ static void cal_free(gpointer p)
                 g_file_monitor_cancel(cal->monitor);
                 g_object_unref(cal->monitor);
         }
-        handover_free(cal->list);
+        handover_unref(cal->list);
         g_free(cal->id);
         g_free(cal->digest);
         g_free(cal->name);
@@ -358,7 +358,7 @@ static void take_list(Cal *cal, CalReply *reply, const Ask *a, int64_t now)
         cal->from = a->req->from;
         cal->to = a->req->to;
         cal->feed_refresh = reply->refresh;
-        handover_free(cal->list);
+        handover_unref(cal->list);
         cal->list = g_steal_pointer(&reply->list);
         series_set_sessions(cal->series, cal->list, cal->owner->zones);
         log_left_out(cal, cal->list);

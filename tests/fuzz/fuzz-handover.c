@@ -30,8 +30,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         Handover *back = NULL;
         if (handover_parse_buf(text, strlen(text), &back, NULL) < 0)
                 abort();
-        handover_free(back);
+        handover_unref(back);
         g_free(text);
-        handover_free(h);
+        handover_unref(h);
         return 0;
 }

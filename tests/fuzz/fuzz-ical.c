@@ -34,9 +34,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 }
                 if (back->sessions->len != h->sessions->len)
                         abort();
-                handover_free(back);
+                handover_unref(back);
                 g_free(text);
-                handover_free(h);
+                handover_unref(h);
         }
         return 0;
 }
