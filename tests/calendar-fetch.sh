@@ -149,7 +149,7 @@ expect "a wrong password: the copy" ok cache "refused the user name or password"
 is "a wrong password: auth refused" "$(field auth) $(field http)" "refused 401"
 
 ask gone "https://localhost:1/secret-path/token?x=1"
-expect "nothing listening" failed none "^gone \\(localhost\\): cannot fetch the calendar"
+expect "nothing listening" failed none "^gone \\(localhost\\): the server cannot be reached"
 unlike "no reason names a URL's path or query" "$(cat "$T/.all")" "secret-path|token|feed\\.ics|auth\\.ics|lm\\.ics"
 unlike "no password in any output" "$(cat "$T/.all")" "secret|hunter2x"
 

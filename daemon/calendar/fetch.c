@@ -102,8 +102,12 @@ static void fail_error(Fetch *f, GError *e)
         else if (g_error_matches(e, G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND) ||
                  g_error_matches(e, G_RESOLVER_ERROR, G_RESOLVER_ERROR_TEMPORARY_FAILURE))
                 fail(f, _("the server's name cannot be found (offline, or a typing error?)"));
+        else if (g_error_matches(e, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED) ||
+                 g_error_matches(e, G_IO_ERROR, G_IO_ERROR_HOST_UNREACHABLE) ||
+                 g_error_matches(e, G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE))
+                fail(f, _("the server cannot be reached (%s)"), e->message);
         else
-                fail(f, _("cannot fetch the calendar (%s)"), e->message);
+                fail(f, _("the connection failed (%s)"), e->message);
 }
 
 static gboolean on_authenticate(SoupMessage *msg, SoupAuth *auth, gboolean retrying,
