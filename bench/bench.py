@@ -235,10 +235,17 @@ def part_calendar():
     log("timing %d runs of nudge list on a calendar of 1,000 events (%d sessions in a year)"
         % (runs, n))
     wall, cpu, best = interleaved({"nudge": listing}, env, runs)
-    rows.append(("list 1 year of a 1,000-event calendar (%d sessions), median of %d" % (n, runs),
-                 ms(wall["nudge"]), "-", "-", "fastest %s" % ms(best["nudge"]),
+    rows.append(("list 1 year of a 1,000-event calendar (%d sessions), read afresh, median of %d"
+                 % (n, runs), ms(wall["nudge"]), "-", "-", "fastest %s" % ms(best["nudge"]),
                  "< 100 ms: %s" % met(wall["nudge"] < 0.100)))
     ready_with_saved_copy(ini, home, env)
+    # As a person runs it: nudged runs and has saved the calendar's sessions, which the
+    # command uses while the file has not changed since.
+    log("timing %d runs of the same list with nudged's saved copy" % runs)
+    wall, cpu, best = interleaved({"nudge": listing}, env, runs)
+    rows.append(("  same, with nudged's saved copy (the file unchanged), median of %d" % runs,
+                 ms(wall["nudge"]), "-", "-", "fastest %s" % ms(best["nudge"]),
+                 "< 100 ms: %s" % met(wall["nudge"] < 0.100)))
 
 
 def ready_with_saved_copy(ini, home, env):
