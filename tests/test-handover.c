@@ -49,6 +49,33 @@ static void test_parse_good(void)
         g_assert_null(bad);
 }
 
+/* A list parsed in place, from the middle of a buffer it takes; its strings outlive the
+ * caller's references as long as one is held. */
+static void test_parse_owned(void)
+{
+        const char text[] = "header line\nnudge-calendar 1\n"
+                            "S\t100\t200\t-\tEurope/Berlin\tuid-1\tTh\xc3\xa9rapie \xe2\x80\x94 1\n"
+                            "P\tDentist\tno DTSTART\nT\t1\t1\t0\t0\n";
+        char *block = g_memdup2(text, sizeof text);
+        Handover *h = NULL;
+        g_assert_cmpint(handover_parse_owned(block, 12, sizeof text - 1 - 12, &h, NULL), ==, 0);
+        const HandoverSession *s = &g_array_index(h->sessions, HandoverSession, 0);
+        g_assert_cmpstr(s->zone, ==, "Europe/Berlin");
+        g_assert_cmpstr(s->uid, ==, "uid-1");
+        g_assert_cmpstr(s->summary, ==, "Th\xc3\xa9rapie \xe2\x80\x94 1");
+        g_assert_cmpstr(g_array_index(h->problems, HandoverProblem, 0).reason, ==, "no DTSTART");
+        Handover *kept = handover_ref(h);
+        handover_unref(h);
+        g_assert_cmpstr(g_array_index(kept->sessions, HandoverSession, 0).uid, ==, "uid-1");
+        g_autofree char *again = handover_format(kept);
+        g_assert_cmpstr(again, ==, text + 12);
+        handover_unref(kept);
+        /* A failure frees the block too (the sanitizer run sees a leak otherwise). */
+        h = NULL;
+        g_assert_cmpint(handover_parse_owned(g_strdup("garbage\n"), 0, 8, &h, NULL), ==, -EBADMSG);
+        g_assert_null(h);
+}
+
 static void test_parse_bad(void)
 {
         static const char *const bad[] = {
@@ -77,6 +104,14 @@ static void test_parse_bad(void)
                 "nudge-calendar 1\nS\t1\t2\t-\tUTC\tu\ts\x7f\nT\t1\t0\t0\t0\n",  /* DEL */
                 "nudge-calendar 1\nS\t1\t2\t-\tUTC\tu\ts\xc2\x85\nT\t1\t0\t0\t0\n", /* C1 */
                 "nudge-calendar 1\nS\t1\t2\t-\tUTC\tu\t\xc3\x28\nT\t1\t0\t0\t0\n", /* UTF-8 */
+                /* Bad UTF-8 after whole words of ASCII, cut before a tab, overlong, a
+                 * surrogate; C1 in a UID, and a lone C2 at a field's end. */
+                "nudge-calendar 1\nS\t1\t2\t-\tUTC\tu\tSession with somebody \xff\nT\t1\t0\t0\t0\n",
+                "nudge-calendar 1\nS\t1\t2\t-\tUTC\tu\xe2\x80\ts\nT\t1\t0\t0\t0\n",
+                "nudge-calendar 1\nS\t1\t2\t-\tUTC\tu\t\xc0\xaf\nT\t1\t0\t0\t0\n",
+                "nudge-calendar 1\nS\t1\t2\t-\tUTC\tu\t\xed\xa0\x80\nT\t1\t0\t0\t0\n",
+                "nudge-calendar 1\nS\t1\t2\t-\tUTC\tu\xc2\x9f\ts\nT\t1\t0\t0\t0\n",
+                "nudge-calendar 1\nS\t1\t2\t-\tUTC\tu\ts\xc2\nT\t1\t0\t0\t0\n",
                 "nudge-calendar 1\nS\t2\t3\t-\tUTC\tu\ts\nS\t1\t3\t-\tUTC\tu\ts\nT\t2\t0\t0\t0\n",
                 "nudge-calendar 1\nS\t1\t3\t-\tUTC\tu\ts\nS\t1\t3\t-\tUTC\tu\ts\nT\t2\t0\t0\t0\n",
                 "nudge-calendar 1\nP\tx\ty\nS\t1\t2\t-\tUTC\tu\ts\nT\t1\t1\t0\t0\n",
@@ -201,6 +236,7 @@ int main(int argc, char **argv)
 {
         g_test_init(&argc, &argv, NULL);
         g_test_add_func("/handover/parse-good", test_parse_good);
+        g_test_add_func("/handover/parse-owned", test_parse_owned);
         g_test_add_func("/handover/parse-bad", test_parse_bad);
         g_test_add_func("/handover/format-cleans", test_format_cleans);
         g_test_add_func("/handover/caps", test_caps);
