@@ -432,7 +432,12 @@ static Schedule *parse(const char *path, const char *buf, size_t len, Tz *local,
 {
         Report r;
         report_init(&r, path);
-        Reading rd = {&r, g_array_new(FALSE, FALSE, sizeof(Section)), g_string_chunk_new(4096), -1};
+        /* No more sections than '[' in the text: sized once, as a Section is large. */
+        guint headers = 1;
+        for (const char *p = buf; (p = memchr(p, '[', len - (size_t)(p - buf))); p++)
+                headers++;
+        Reading rd = {&r, g_array_sized_new(FALSE, FALSE, sizeof(Section), headers),
+                      g_string_chunk_new(4096), -1};
         scan_buf(&r, buf, len, take_section, &rd);
         g_autoptr(GHashTable) zones = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
                                                             (GDestroyNotify)tz_unref);
