@@ -432,9 +432,11 @@ static Schedule *parse(const char *path, const char *buf, size_t len, Tz *local,
 {
         Report r;
         report_init(&r, path);
-        /* No more sections than '[' in the text: sized once, as a Section is large. */
+        /* No more sections than '[' in the text: sized once, as a Section is large (but
+         * not beyond a few thousand: a file of brackets would ask for a gigabyte). */
         guint headers = 1;
-        for (const char *p = buf; (p = memchr(p, '[', len - (size_t)(p - buf))); p++)
+        for (const char *p = buf; headers < 4096 && (p = memchr(p, '[', len - (size_t)(p - buf)));
+             p++)
                 headers++;
         Reading rd = {&r, g_array_sized_new(FALSE, FALSE, sizeof(Section), headers),
                       g_string_chunk_new(4096), -1};
