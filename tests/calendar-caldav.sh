@@ -108,7 +108,7 @@ radicale_stop
 ask therapy "$url" fresh "$pw"
 expect "the server stopped" ok cache 0 none
 is "... the last good sessions, from the cache" "$(sessions)" "1796734800 ev3 Therapy week 2"
-like "... and the reason says why the fetch failed" "$(field reason)" "^therapy \(127.0.0.1\): cannot fetch.*Connection refused"
+like "... and the reason says why the fetch failed" "$(field reason)" "^therapy \(127.0.0.1\): the server cannot be reached.*Connection refused"
 ask therapy "$url" cache
 expect "fetch cache, no password" ok cache 0 none
 is "... the same sessions" "$(sessions)" "1796734800 ev3 Therapy week 2"
