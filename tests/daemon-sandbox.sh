@@ -57,7 +57,10 @@ others=$(awk -v s="$state_dir" -v d="$data_dir" '$2 == "rw" && $1 != s && $1 != 
 tap_is "no other writable mount (but /proc, /sys, /dev/shm, /dev/pts and the private /tmp)" "$others" ""
 tmp_root=$(awk '$1 == "/tmp" { print $4 }' <<<"$mounts")
 var_tmp_root=$(awk '$1 == "/var/tmp" { print $4 }' <<<"$mounts")
-if [[ $tmp_root == /tmp/systemd-private-*-nudged.service-*/tmp && $var_tmp_root == /var/tmp/systemd-private-*-nudged.service-*/tmp ]]; then
+# (The root column is the path within its file system: on a machine whose / is itself a
+# folder of a larger file system, a container's, it carries that folder in front.)
+if [[ $tmp_root == */tmp/systemd-private-*-nudged.service-*/tmp &&
+      $var_tmp_root == */var/tmp/systemd-private-*-nudged.service-*/tmp ]]; then
         tap_ok "/tmp and /var/tmp are its own"
 else
         tap_not_ok "/tmp and /var/tmp are its own" "/tmp from: ${tmp_root:-none of its own}" "/var/tmp from: ${var_tmp_root:-none of its own}"
