@@ -131,12 +131,14 @@ tap_check "after a restart, the saved sessions are in force at once" \
 # a second or more after its last change.
 systemctl --user stop "$DAEMON_UNIT"
 calendar "$(event later@test "$LATER" "Later session")
+$(event fresh@test $((LATER + 300)) "Fresh session")
 "
 sleep 1.1
 systemctl --user set-environment NUDGE_CALENDAR="$NUDGE_CALENDAR"
 systemctl --user start "$DAEMON_UNIT" || desktop_bail "nudged did not start: $(daemon_log | tail -n 5)"
-good_saved() { ! grep -q "using the copy of" <<<"$(daemon_status)" && grep -q later@test "$SAVED"; }
-wait_for 20 good_saved || tap_diag "status: $(daemon_status)"
+# Read, and saved (fresh@test is only in this version of the file): not just started.
+good_saved() { grep -q fresh@test "$SAVED"; }
+wait_for 30 good_saved || tap_diag "not read and saved in 30 s; status: $(daemon_status)"
 # Then the slow reader again: a start that asked it would not have the sessions it gives.
 systemctl --user stop "$DAEMON_UNIT"
 systemctl --user set-environment NUDGE_CALENDAR="$SLOW"
