@@ -31,24 +31,38 @@ GQuark password_error_quark(void)
 /* ---- libsecret, loaded on first use --------------------------------------------------- */
 
 #define SECRET_LIBRARY "libsecret-1.so.0"
-#define SECRET_FUNCTIONS(X)                                                                     \
-        X(secret_collection_for_alias_sync)                                                     \
-        X(secret_collection_get_locked)                                                         \
-        X(secret_error_get_quark)                                                               \
-        X(secret_item_get_locked)                                                               \
-        X(secret_item_get_secret)                                                               \
-        X(secret_password_clearv_sync)                                                          \
-        X(secret_password_free)                                                                 \
-        X(secret_password_storev_sync)                                                          \
-        X(secret_service_get_sync)                                                              \
-        X(secret_service_search_sync)                                                           \
-        X(secret_value_unref_to_password)
 
 static struct {
-#define DECLARE(name) __typeof__(name) *name;
-        SECRET_FUNCTIONS(DECLARE)
-#undef DECLARE
+        __typeof__(secret_collection_for_alias_sync) *secret_collection_for_alias_sync;
+        __typeof__(secret_collection_get_locked) *secret_collection_get_locked;
+        __typeof__(secret_error_get_quark) *secret_error_get_quark;
+        __typeof__(secret_item_get_locked) *secret_item_get_locked;
+        __typeof__(secret_item_get_secret) *secret_item_get_secret;
+        __typeof__(secret_password_clearv_sync) *secret_password_clearv_sync;
+        __typeof__(secret_password_free) *secret_password_free;
+        __typeof__(secret_password_storev_sync) *secret_password_storev_sync;
+        __typeof__(secret_service_get_sync) *secret_service_get_sync;
+        __typeof__(secret_service_search_sync) *secret_service_search_sync;
+        __typeof__(secret_value_unref_to_password) *secret_value_unref_to_password;
 } lib;
+
+/* Each function of libsecret used here, and where its address goes. */
+static const struct {
+        const char *name;
+        void **slot;
+} symbols[] = {
+        {"secret_collection_for_alias_sync", (void **)&lib.secret_collection_for_alias_sync},
+        {"secret_collection_get_locked", (void **)&lib.secret_collection_get_locked},
+        {"secret_error_get_quark", (void **)&lib.secret_error_get_quark},
+        {"secret_item_get_locked", (void **)&lib.secret_item_get_locked},
+        {"secret_item_get_secret", (void **)&lib.secret_item_get_secret},
+        {"secret_password_clearv_sync", (void **)&lib.secret_password_clearv_sync},
+        {"secret_password_free", (void **)&lib.secret_password_free},
+        {"secret_password_storev_sync", (void **)&lib.secret_password_storev_sync},
+        {"secret_service_get_sync", (void **)&lib.secret_service_get_sync},
+        {"secret_service_search_sync", (void **)&lib.secret_service_search_sync},
+        {"secret_value_unref_to_password", (void **)&lib.secret_value_unref_to_password},
+};
 
 /* Whether libsecret is loaded (once per process, never unloaded); *error says why not. */
 static bool secret_loaded(GError **error)
@@ -58,9 +72,8 @@ static bool secret_loaded(GError **error)
         if (g_once_init_enter(&once)) {
                 void *h = dlopen(SECRET_LIBRARY, RTLD_NOW | RTLD_LOCAL);
                 ok = h != NULL;
-#define RESOLVE(name) ok = ok && (*(void **)&lib.name = dlsym(h, #name)) != NULL;
-                SECRET_FUNCTIONS(RESOLVE)
-#undef RESOLVE
+                for (size_t i = 0; ok && i < G_N_ELEMENTS(symbols); i++)
+                        ok = (*symbols[i].slot = dlsym(h, symbols[i].name)) != NULL;
                 g_once_init_leave(&once, 1);
         }
         if (!ok)
