@@ -115,7 +115,9 @@ tap_is "... without going back to the saved copy" \
         "$(daemon_log | grep -c 'sessions from the saved copy')" 0
 
 # ---- a restart: the saved copy before the reader answers ----------------------------------
-# A reader that never answers: the sessions can come only from the saved copy.
+# The file is still garbage: whatever reader answers, the sessions can come only from the
+# saved copy. (nudged's unit Wants= the reader's socket, so the restart starts it again
+# with the real reader behind it; the slow one serves where nudged starts it itself.)
 SLOW=$DESKTOP_DIR/slow-reader
 printf '#!/bin/sh\nexec sleep 60\n' >"$SLOW" && chmod +x "$SLOW"
 systemctl --user set-environment NUDGE_CALENDAR="$SLOW"
@@ -123,8 +125,17 @@ systemctl --user set-environment NUDGE_CALENDAR="$SLOW"
 systemctl --user stop nudge-calendar.socket
 rm -f "$XDG_RUNTIME_DIR/nudge-calendar.socket"
 systemctl --user restart "$DAEMON_UNIT" || desktop_bail "nudged did not restart: $(daemon_log | tail -n 5)"
-tap_check "after a restart, the saved sessions are in force at once" \
-        test "$(daemon_status | cut -d';' -f1)" = "Next: Therapy, $(daemon_short "$LATER")"
+# READY=1 carries the status; a few seconds leave room for a loaded machine. On failure,
+# what nudged logged of the saved copy (a copy refused says why).
+saved_in_force() {
+        [ "$(daemon_status | cut -d';' -f1)" = "Next: Therapy, $(daemon_short "$LATER")" ]
+}
+if ! tap_check "after a restart, the saved sessions are in force at once" \
+        wait_for 5 saved_in_force; then
+        tap_diag "status: $(daemon_status)"
+        tap_diag "saved copy: $(ls -l "$SAVED" 2>&1; head -c 300 "$SAVED" 2>&1)"
+        tap_diag "log: $(daemon_log | grep -E 'Started|Calendar|saved|not used|Loaded|Stopping' | tail -n 12)"
+fi
 
 # ---- a restart with the file unchanged since it was read: it is not read again ----------
 # The file made good again while nudged is stopped, and read by the real reader at start,
