@@ -140,6 +140,12 @@ run "$NUDGE" check --config web.ini
 status "check fetches a URL calendar: exit 0" 0
 like "... and says what it found there, naming it by host" "$out" \
         "calendar \[practice\] \(127.0.0.1\): 55 sessions, next Tue 2026-12-01 14:00 CET"
+rm -f "$XDG_STATE_HOME/nudge/calendar-practice.list"
+run "$NUDGE" list --config web.ini --days 14
+like "list fetches it too" "$out" "practice +Therapy with Dr. Rivera \(moved\)"
+[ ! -e "$XDG_STATE_HOME/nudge/calendar-practice.list" ] &&
+        ok "... and keeps no copy of a URL's sessions as nudged's (its last good one is nudged's)" ||
+        not_ok "... the command kept a URL's sessions as nudged's copy"
 kill "$srv_pid"
 wait "$srv_pid" 2>/dev/null
 run "$NUDGE" list --config web.ini --days 14
@@ -226,4 +232,25 @@ mv savedcal/new.ics savedcal/cal.ics
 run "$NUDGE" list --config savedfile.ini --days 7 --json
 like "... nor after a file with an old modification time was put in its place" "$out" \
         '"uid":"in-the-file@example.org"'
+
+# ---- a file read afresh: kept as nudged's copy, for the next list and nudged's start ------
+rm -f "$saved"
+sleep 1.1 # a copy dated in the second of the file's last change is not current
+run "$NUDGE" list --config savedfile.ini --days 7 --json
+like "a file with no copy is read" "$out" '"uid":"in-the-file@example.org"'
+is "... and its sessions are kept as nudged's copy, 0600" "$(stat -c %a "$saved" 2>&1)" 600
+like "... for nudged's whole window, with this calendar's digest" "$(head -n1 "$saved")" \
+        "^nudge-calendar-saved 1	[0-9]+	[0-9]+	[0-9]+	$fdigest\$"
+NUDGE_CALENDAR=$T/no-such-reader run "$NUDGE" list --config savedfile.ini --days 7 --json
+like "the next list needs no reader: it uses that copy" "$out" '"uid":"in-the-file@example.org"'
+is "... and says nothing on stderr" "$err" ""
+run "$NUDGE" list --config savedfile.ini --days 7 --json --from 2040-01-01T00:00:00Z
+status "a window beyond nudged's is read on its own" 0
+is "... (it holds no session)" "$out" ""
+like "... and leaves the copy as it was" "$(tail -n +2 "$saved")" "in-the-file@example.org"
+# The same section name in another schedule, for a URL: its copy is not replaced.
+saved 1792000000 1830000000 "$digest" >"$saved"
+run "$NUDGE" list --config savedfile.ini --days 7 --json
+like "a copy for another calendar of that name is not used" "$out" '"uid":"in-the-file@example.org"'
+like "... nor replaced by the command" "$(cat "$saved")" "feed-1@booking"
 finish

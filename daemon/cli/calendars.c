@@ -20,15 +20,18 @@ static bool is_calendar(const Series *se)
 }
 
 /* nudged's saved copy, when it is for this calendar, covers [from, to) and, for a file
- * or folder, was read after its last change: a file's sessions then need no reading. */
-static Handover *saved_list(const Series *se, int64_t from, int64_t to)
+ * or folder, was read after its last change: a file's sessions then need no reading.
+ * *mine: no copy, or one for this calendar (not for a section of the same name in
+ * another schedule), which the command may then replace. */
+static Handover *saved_list(const Series *se, int64_t from, int64_t to, bool *mine)
 {
         g_autofree char *dir = paths_state_dir();
         g_autofree char *path = calsaved_path(dir, se->id);
         g_autofree char *digest = calsaved_digest(se);
         g_autoptr(CalSaved) saved = NULL;
-        if (calsaved_load(path, digest, &saved, NULL) < 0 || saved->from > from ||
-            saved->to < to)
+        int r = calsaved_load(path, digest, &saved, NULL);
+        *mine = r == 0 || r == -ENOENT;
+        if (r < 0 || saved->from > from || saved->to < to)
                 return NULL;
         if (se->calendar->path &&
             !calsaved_read_since_change(saved->fetched, se->calendar->path,
@@ -53,6 +56,28 @@ static CalReply *ask(const Series *se, int64_t from, int64_t to, CalFetch fetch,
         return reply;
 }
 
+/* A file's or folder's sessions, read afresh for nudged's whole window when [from, to) lies
+ * in it, and saved as nudged's copy (when that copy is missing or this calendar's), so
+ * that the next command, and nudged's next start, need not read the unchanged file again.
+ * A URL's copy is nudged's last good one, which the command never replaces. */
+static CalReply *read_and_keep(const Series *se, int64_t from, int64_t to, bool mine,
+                               char **error)
+{
+        int64_t now = g_get_real_time() / G_USEC_PER_SEC;
+        int64_t wfrom = now - CALSAVED_BEFORE, wto = now + CALSAVED_AHEAD;
+        if (!se->calendar->path || !mine || from < wfrom || to > wto)
+                return ask(se, from, to, CALFETCH_CACHE, error);
+        CalReply *reply = ask(se, wfrom, wto, CALFETCH_CACHE, error);
+        if (reply && reply->ok) {
+                g_autofree char *dir = paths_state_dir();
+                g_autofree char *path = calsaved_path(dir, se->id);
+                g_autofree char *digest = calsaved_digest(se);
+                /* No copy kept is no loss: the list is shown all the same. */
+                (void)calsaved_save(path, wfrom, wto, now, digest, reply->list);
+        }
+        return reply;
+}
+
 /* "calendar [practice] (host): cannot be fetched: REASON". */
 static char *reply_problem(const Series *se, const CalReply *reply, const char *error)
 {
@@ -72,13 +97,14 @@ unsigned cli_fill_calendars(const char *cmd, Schedule *s, int64_t from, int64_t 
                 Series *se = &s->series[i];
                 if (!is_calendar(se))
                         continue;
-                g_autoptr(Handover) list = saved_list(se, from, to);
+                bool mine = false;
+                g_autoptr(Handover) list = saved_list(se, from, to, &mine);
                 if (list) {
                         series_set_sessions(se, list, NULL);
                         continue;
                 }
                 g_autofree char *error = NULL;
-                g_autoptr(CalReply) reply = ask(se, from, to, CALFETCH_CACHE, &error);
+                g_autoptr(CalReply) reply = read_and_keep(se, from, to, mine, &error);
                 if (reply && reply->ok) {
                         series_set_sessions(se, reply->list, NULL);
                         continue;

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* nudged's saved copy of each calendar's sessions, so that reminders never wait for the
  * network or the reader: $XDG_STATE_HOME/nudge/calendar-SECTION.list, 0600 in the 0700
- * state folder, replaced atomically. Shared by nudged (writes and reads) and nudge (reads).
+ * state folder, replaced atomically. Shared by nudged and nudge, which both read it and
+ * write it (nudge only for a file or folder, and never over another calendar's copy).
  *
  * Format, version 1: one header line, then the hand-over list (handover.h) as received:
  *
