@@ -50,7 +50,7 @@ ask() {
 }
 field() { sed -n "s/^$1\t//p" <<<"$out" | head -1; }
 # The sessions of the last reply: "START UID SUMMARY" per line.
-sessions() { awk -F'\t' '$1 == "S" { print $2, $6, $7 }' <<<"$out"; }
+sessions() { handover_sessions <<<"$out" | awk -F'\t' '{ print $2, $6, $7 }'; }
 # expect NAME RESULT ORIGIN HTTP AUTH: the reply's header fields.
 expect() {
         is "$1: exit 0" "$rc" 0

@@ -159,7 +159,9 @@ schedule "$with_bob"
 out=$(printf '%s\n' "$PW" | timeout 20 "$NUDGE" password bobs 2>&1)
 printf '%s\n' "$out" >>"$DESKTOP_DIR/outputs"
 fetch_again
-moved_saved() { grep -q "^S	$((T + 150))	" "$SAVED" && ! grep -q "deleted" "$SAVED"; }
+moved_saved() {
+        handover_sessions <"$SAVED" | grep -q "^S	$((T + 150))	" && ! grep -q "deleted" "$SAVED"
+}
 tap_check "fetched again: the moved event's new time is in force (and saved), the deleted gone" \
         wait_for 15 moved_saved
 bob_said() { [[ $(daemon_status; daemon_log) == *"calendar [bobs] (127.0.0.1): "*efuse* ]]; }

@@ -69,7 +69,7 @@ $(event moved@test $((T + 120)) "Moved session" "SEQUENCE:1")
 $(event cancelled@test $((T + 90)) "Cancelled session" "STATUS:CANCELLED")
 $(event later@test "$LATER" "Later session")
 "
-moved_saved() { grep -q "^S	$((T + 120))	" "$SAVED"; }
+moved_saved() { handover_sessions <"$SAVED" | grep -q "^S	$((T + 120))	"; }
 tap_check "the change is read without a restart (and saved)" wait_for 10 moved_saved
 
 daemon_sleep_until "$T"

@@ -311,10 +311,15 @@ def ours(path, section):
                            capture_output=True, text=True, timeout=60)
         if r.returncode != 0:
                 raise RuntimeError("exit %d: %s" % (r.returncode, r.stderr.strip()))
-        got, problems = [], []
+        got, problems, events = [], [], []
         for line in r.stdout.splitlines()[1:]:
                 f = line.split("\t")
-                if f[0] == "S":
+                if f[0] == "E":  # zone, uid, summary of the R lines that name it
+                        events.append(f[1:4])
+                elif f[0] == "R":
+                        zone, uid, summary = events[int(f[4])]
+                        got.append((int(f[1]), int(f[2]), uid, summary, zone))
+                elif f[0] == "S":
                         got.append((int(f[1]), int(f[2]), f[5], f[6], f[4]))
                 elif f[0] == "P":
                         problems.append(f[1] + ": " + f[2])

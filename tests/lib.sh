@@ -7,6 +7,7 @@
 
 set -u
 top_srcdir=${top_srcdir:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+. "$top_srcdir/tests/lib/handover.sh"
 top_builddir=${top_builddir:-$top_srcdir}
 NUDGE=${NUDGE:-$top_builddir/nudge}
 DATA=$top_srcdir/tests/data

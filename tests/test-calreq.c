@@ -13,7 +13,7 @@
                  "zone\tEurope/Berlin\nfrom\t100\nto\t200\nduration\t3000\n"
 #define REPLY_HEAD "nudge-calendar-reply 1\nresult\tok\norigin\tfetched\nrefresh\t3600\n" \
                    "http\t200\nauth\tnone\nreason\t\nend\n"
-#define LIST "nudge-calendar 1\nS\t150\t160\t-\tEurope/Berlin\tu1\tTherapy\nT\t1\t0\t0\t0\n"
+#define LIST "nudge-calendar 2\nE\tEurope/Berlin\tu1\tTherapy\nR\t150\t160\t-\t0\nT\t1\t0\t0\t0\n"
 
 static CalRequest *request(void)
 {

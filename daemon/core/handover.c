@@ -121,8 +121,9 @@ int handover_add_session(Handover *h, int64_t start, int64_t end, int64_t rid,
         if (h->sessions->len >= HANDOVER_MAX_SESSIONS)
                 return -E2BIG;
         g_autofree char *text = clean_text(summary, HANDOVER_MAX_TEXT);
-        /* "S", three numbers of at most 20 characters, six tabs, a newline. */
-        size_t bytes = 1 + 3 * 20 + 7 + strlen(zone) + strlen(uid) + strlen(text);
+        /* At most an E line ("E", three tabs, a newline) and an R line ("R", three numbers
+         * of at most 20 characters and an event number of at most 6, four tabs, a newline). */
+        size_t bytes = 5 + 1 + 3 * 20 + 6 + 5 + strlen(zone) + strlen(uid) + strlen(text);
         if (h->text_bytes + bytes > HANDOVER_MAX_BYTES - HANDOVER_RESERVE)
                 return -E2BIG;
         h->text_bytes += bytes;
@@ -197,28 +198,60 @@ static void put_tab_int(GString *out, int64_t v)
         g_string_append_len(out, p, buf + sizeof(buf) - p);
 }
 
+/* What a session shares with the other instances of its event, written once in an E line. */
+typedef struct {
+        const char *zone, *uid, *summary;
+} Event;
+
+static guint event_hash(gconstpointer p)
+{
+        const Event *e = p;
+        return (g_str_hash(e->uid) * 31u + g_str_hash(e->summary)) * 31u + g_str_hash(e->zone);
+}
+
+static gboolean event_equal(gconstpointer a, gconstpointer b)
+{
+        const Event *x = a, *y = b;
+        return strcmp(x->uid, y->uid) == 0 && strcmp(x->summary, y->summary) == 0 &&
+               strcmp(x->zone, y->zone) == 0;
+}
+
 char *handover_format(Handover *h)
 {
         handover_sort(h);
         GString *out = g_string_sized_new(h->text_bytes + 4096);
         g_string_append(out, HANDOVER_MAGIC "\n");
+        /* Each event's number: its place among the E lines, plus one (0 is "none yet"). */
+        Event *events = g_new(Event, h->sessions->len ? h->sessions->len : 1);
+        GHashTable *numbers = g_hash_table_new(event_hash, event_equal);
+        guint n_events = 0;
         for (guint i = 0; i < h->sessions->len; i++) {
                 HandoverSession *s = &g_array_index(h->sessions, HandoverSession, i);
-                g_string_append_c(out, 'S');
+                events[n_events] = (Event){ s->zone, s->uid, s->summary };
+                guint k = GPOINTER_TO_UINT(g_hash_table_lookup(numbers, &events[n_events]));
+                if (k == 0) {
+                        k = ++n_events;
+                        g_hash_table_insert(numbers, &events[k - 1], GUINT_TO_POINTER(k));
+                        g_string_append(out, "E\t");
+                        g_string_append(out, s->zone);
+                        g_string_append_c(out, '\t');
+                        g_string_append(out, s->uid);
+                        g_string_append_c(out, '\t');
+                        g_string_append(out, s->summary);
+                        g_string_append_c(out, '\n');
+                }
+                g_string_append_c(out, 'R');
                 put_tab_int(out, s->start);
                 put_tab_int(out, s->end);
                 if (s->rid == HANDOVER_NO_RID)
                         g_string_append(out, "\t-");
                 else
                         put_tab_int(out, s->rid);
-                g_string_append_c(out, '\t');
-                g_string_append(out, s->zone);
-                g_string_append_c(out, '\t');
-                g_string_append(out, s->uid);
-                g_string_append_c(out, '\t');
-                g_string_append(out, s->summary);
+                put_tab_int(out, (int64_t)k - 1);
                 g_string_append_c(out, '\n');
         }
+        g_hash_table_destroy(numbers);
+        g_free(events);
         for (guint i = 0; i < h->problems->len; i++) {
                 HandoverProblem *p = &g_array_index(h->problems, HandoverProblem, i);
                 g_string_append_printf(out, "P\t%s\t%s\n", p->name, p->reason);
@@ -302,40 +335,120 @@ static bool split(char *line, size_t len, Field *f, size_t want)
                 return -EBADMSG;                                                   \
         } while (0)
 
-/* An S line: one session, in order, before any problem. */
-static int parse_session(Handover *h, char *line, size_t n, unsigned lineno, char **why)
+/* What the lines of one list are read with. */
+typedef struct {
+        Handover *h;
+        int version;    /* of the header: 1 (S lines) or 2 (E and R lines) */
+        GArray *events; /* of Event: version 2's E lines so far */
+        GHashTable *seen; /* of Event (copies): no event twice */
+        bool unnamed;   /* the last line was an E line, which the next one must name */
+} Reader;
+
+/* A session, checked and in order, before any problem. */
+static int add_parsed(Handover *h, const HandoverSession *s, unsigned lineno, char **why)
 {
-        Field f[7];
-        HandoverSession s = { .rid = HANDOVER_NO_RID };
-        if (!split(line, n, f, 7))
-                FAIL("line %u: a session has 7 fields", lineno);
-        if (!parse_int(f[1], &s.start) || !parse_int(f[2], &s.end) ||
-            s.start == HANDOVER_NO_RID)
-                FAIL("line %u: a time is not a number", lineno);
-        if (s.end < s.start)
-                FAIL("line %u: end before start", lineno);
-        if (!(f[3].len == 1 && f[3].p[0] == '-') &&
-            (!parse_int(f[3], &s.rid) || s.rid == HANDOVER_NO_RID))
-                FAIL("line %u: bad RECURRENCE-ID", lineno);
-        if (!zone_ok(f[4].p, f[4].len))
-                FAIL("line %u: bad zone name", lineno);
-        if (f[5].len == 0 || !field_ok(f[5].p, f[5].len, HANDOVER_MAX_UID))
-                FAIL("line %u: bad UID", lineno);
-        if (!field_ok(f[6].p, f[6].len, HANDOVER_MAX_TEXT))
-                FAIL("line %u: bad summary", lineno);
         if (h->problems->len > 0)
                 FAIL("line %u: a session after the problems", lineno);
         if (h->sessions->len >= HANDOVER_MAX_SESSIONS)
                 FAIL("line %u: more than %u sessions", lineno, HANDOVER_MAX_SESSIONS);
-        s.zone = field_str(f[4]);
-        s.uid = field_str(f[5]);
-        s.summary = field_str(f[6]);
-        g_array_append_val(h->sessions, s);
+        g_array_append_vals(h->sessions, s, 1);
         if (h->sessions->len > 1 &&
             session_cmp(&g_array_index(h->sessions, HandoverSession, h->sessions->len - 2),
-                        &s) >= 0)
+                        s) >= 0)
                 FAIL("line %u: sessions out of order or twice", lineno);
         return 0;
+}
+
+/* start, end and rid of an S or R line, from its fields 1 to 3. */
+static int parse_times(const Field *f, HandoverSession *s, unsigned lineno, char **why)
+{
+        if (!parse_int(f[1], &s->start) || !parse_int(f[2], &s->end) ||
+            s->start == HANDOVER_NO_RID)
+                FAIL("line %u: a time is not a number", lineno);
+        if (s->end < s->start)
+                FAIL("line %u: end before start", lineno);
+        if (!(f[3].len == 1 && f[3].p[0] == '-') &&
+            (!parse_int(f[3], &s->rid) || s->rid == HANDOVER_NO_RID))
+                FAIL("line %u: bad RECURRENCE-ID", lineno);
+        return 0;
+}
+
+/* zone, uid and summary, from three fields. */
+static int parse_event_fields(const Field *f, Event *e, unsigned lineno, char **why)
+{
+        if (!zone_ok(f[0].p, f[0].len))
+                FAIL("line %u: bad zone name", lineno);
+        if (f[1].len == 0 || !field_ok(f[1].p, f[1].len, HANDOVER_MAX_UID))
+                FAIL("line %u: bad UID", lineno);
+        if (!field_ok(f[2].p, f[2].len, HANDOVER_MAX_TEXT))
+                FAIL("line %u: bad summary", lineno);
+        e->zone = field_str(f[0]);
+        e->uid = field_str(f[1]);
+        e->summary = field_str(f[2]);
+        return 0;
+}
+
+/* An S line (version 1): one session with its event's fields. */
+static int parse_session(Reader *rd, char *line, size_t n, unsigned lineno, char **why)
+{
+        Field f[7];
+        HandoverSession s = { .rid = HANDOVER_NO_RID };
+        Event e;
+        if (!split(line, n, f, 7))
+                FAIL("line %u: a session has 7 fields", lineno);
+        int r = parse_times(f, &s, lineno, why);
+        if (r < 0 || (r = parse_event_fields(f + 4, &e, lineno, why)) < 0)
+                return r;
+        s.zone = e.zone;
+        s.uid = e.uid;
+        s.summary = e.summary;
+        return add_parsed(rd->h, &s, lineno, why);
+}
+
+/* An E line (version 2): the next event's zone, uid and summary. */
+static int parse_event(Reader *rd, char *line, size_t n, unsigned lineno, char **why)
+{
+        Field f[4];
+        Event e;
+        if (!split(line, n, f, 4))
+                FAIL("line %u: an event has 4 fields", lineno);
+        int r = parse_event_fields(f + 1, &e, lineno, why);
+        if (r < 0)
+                return r;
+        if (rd->h->problems->len > 0)
+                FAIL("line %u: an event after the problems", lineno);
+        if (rd->events->len >= HANDOVER_MAX_SESSIONS)
+                FAIL("line %u: more than %u events", lineno, HANDOVER_MAX_SESSIONS);
+        Event *copy = g_memdup2(&e, sizeof e);
+        if (!g_hash_table_add(rd->seen, copy))
+                FAIL("line %u: the same event twice", lineno);
+        g_array_append_val(rd->events, e);
+        rd->unnamed = true;
+        return 0;
+}
+
+/* An R line (version 2): one session of an event of an earlier E line. */
+static int parse_ref(Reader *rd, char *line, size_t n, unsigned lineno, char **why)
+{
+        Field f[5];
+        HandoverSession s = { .rid = HANDOVER_NO_RID };
+        uint64_t k;
+        if (!split(line, n, f, 5))
+                FAIL("line %u: a session has 5 fields", lineno);
+        int r = parse_times(f, &s, lineno, why);
+        if (r < 0)
+                return r;
+        if (!parse_count(f[4], HANDOVER_MAX_SESSIONS, &k) || k >= rd->events->len)
+                FAIL("line %u: no such event", lineno);
+        /* An event's E line comes right before the first session of it: one spelling. */
+        if (rd->unnamed && k != rd->events->len - 1)
+                FAIL("line %u: not the session of the event before it", lineno);
+        rd->unnamed = false;
+        const Event *e = &g_array_index(rd->events, Event, k);
+        s.zone = e->zone;
+        s.uid = e->uid;
+        s.summary = e->summary;
+        return add_parsed(rd->h, &s, lineno, why);
 }
 
 /* A P line: one problem, a name and a reason. */
@@ -370,7 +483,7 @@ static int parse_total(Handover *h, char *line, size_t n, unsigned lineno, char 
 }
 
 /* One line after the header; sets *total on the T line. */
-static int parse_line(Handover *h, char *line, size_t n, unsigned lineno, bool *total,
+static int parse_line(Reader *rd, char *line, size_t n, unsigned lineno, bool *total,
                       char **why)
 {
         /* Tabs separate; no other control character anywhere. */
@@ -379,20 +492,33 @@ static int parse_line(Handover *h, char *line, size_t n, unsigned lineno, bool *
                         FAIL("line %u: a control character", lineno);
         if (n < 2 || line[1] != '\t')
                 FAIL("line %u: unknown line", lineno);
+        if (rd->unnamed && line[0] != 'R')
+                FAIL("line %u: an event with no session after it", lineno - 1);
         switch (line[0]) {
         case 'S':
-                return parse_session(h, line, n, lineno, why);
+                if (rd->version != 1)
+                        break;
+                return parse_session(rd, line, n, lineno, why);
+        case 'E':
+                if (rd->version != 2)
+                        break;
+                return parse_event(rd, line, n, lineno, why);
+        case 'R':
+                if (rd->version != 2)
+                        break;
+                return parse_ref(rd, line, n, lineno, why);
         case 'P':
-                return parse_problem(h, line, n, lineno, why);
+                return parse_problem(rd->h, line, n, lineno, why);
         case 'T': {
-                int r = parse_total(h, line, n, lineno, why);
+                int r = parse_total(rd->h, line, n, lineno, why);
                 if (r == 0)
                         *total = true;
                 return r;
         }
         default:
-                FAIL("line %u: unknown line", lineno);
+                break;
         }
+        FAIL("line %u: unknown line", lineno);
 }
 
 /* Valid UTF-8 without NUL: ASCII is skipped eight bytes at a time, and each run of other
@@ -446,9 +572,12 @@ int handover_parse_owned(char *block_in, size_t offset, size_t len, Handover **o
         if (len == 0 || buf[len - 1] != '\n')
                 FAIL("does not end with a line end");
 
-        /* An S line is some 100 bytes. */
+        /* A session is some 100 bytes of an S line, 30 of an R line. */
         g_autoptr(Handover) h = handover_sized((guint)(len / 100));
-        bool header = false, total = false;
+        g_autoptr(GArray) events = g_array_new(FALSE, FALSE, sizeof(Event));
+        g_autoptr(GHashTable) seen = g_hash_table_new_full(event_hash, event_equal, g_free, NULL);
+        Reader rd = { h, 0, events, seen, false };
+        bool total = false;
         unsigned lineno = 0;
         char *p = buf, *end = buf + len;
         while (p < end) {
@@ -457,15 +586,19 @@ int handover_parse_owned(char *block_in, size_t offset, size_t len, Handover **o
                 char *line = p;
                 p = nl + 1;
                 lineno++;
-                if (!header) {
-                        if (n != strlen(HANDOVER_MAGIC) || memcmp(line, HANDOVER_MAGIC, n) != 0)
+                if (!rd.version) {
+                        if (n == strlen(HANDOVER_MAGIC) && memcmp(line, HANDOVER_MAGIC, n) == 0)
+                                rd.version = 2;
+                        else if (n == strlen(HANDOVER_MAGIC_1) &&
+                                 memcmp(line, HANDOVER_MAGIC_1, n) == 0)
+                                rd.version = 1;
+                        else
                                 FAIL("line 1: not \"%s\"", HANDOVER_MAGIC);
-                        header = true;
                         continue;
                 }
                 if (total)
                         FAIL("line %u: after the T line", lineno);
-                int r = parse_line(h, line, n, lineno, &total, why);
+                int r = parse_line(&rd, line, n, lineno, &total, why);
                 if (r < 0)
                         return r;
         }

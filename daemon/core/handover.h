@@ -2,23 +2,31 @@
 /* The hand-over list: the sessions a calendar reader process found, as plain text that
  * nudged parses strictly (any deviation rejects the whole list, with a reason).
  *
- * Format, version 1 (UTF-8, LF line ends, no other control characters, at most
+ * Format, version 2 (UTF-8, LF line ends, no other control characters, at most
  * HANDOVER_MAX_BYTES):
  *
- *   nudge-calendar 1
- *   S <TAB> start <TAB> end <TAB> rid <TAB> zone <TAB> uid <TAB> summary
+ *   nudge-calendar 2
+ *   E <TAB> zone <TAB> uid <TAB> summary
+ *   R <TAB> start <TAB> end <TAB> rid <TAB> event
  *   P <TAB> name <TAB> reason
  *   T <TAB> sessions <TAB> problems <TAB> allday <TAB> problems_left_out
  *
- * - S: one session. start, end: Unix seconds (decimal, "-" only as a sign, no leading
+ * - E: what the instances of one event share: zone, the event's own IANA zone; uid:
+ *   1..HANDOVER_MAX_UID bytes; summary: 0..HANDOVER_MAX_TEXT bytes. The E lines are
+ *   numbered from 0 in their order; at most HANDOVER_MAX_SESSIONS; no two alike; each
+ *   right before the first R line that names it (so that a list has one spelling).
+ * - R: one session. start, end: Unix seconds (decimal, "-" only as a sign, no leading
  *   zeros), end >= start. rid: the RECURRENCE-ID instant when the session is a changed
- *   instance, else "-". zone: the event's own IANA zone. uid: 1..HANDOVER_MAX_UID bytes;
- *   summary: 0..HANDOVER_MAX_TEXT bytes. S lines come ordered by (start, uid), no
- *   (uid, start) twice; at most HANDOVER_MAX_SESSIONS.
+ *   instance, else "-". event: the number of an E line before it. R lines come ordered
+ *   by (start, uid), no (uid, start) twice; at most HANDOVER_MAX_SESSIONS. (An instance
+ *   that is retitled is an event of its own: each E line is one zone, uid and summary.)
+ * Version 1 ("nudge-calendar 1", as copies saved by earlier versions hold it) is read too:
+ * it has, instead of E and R lines, S lines, each a session with its event's fields:
+ *   S <TAB> start <TAB> end <TAB> rid <TAB> zone <TAB> uid <TAB> summary
  * - P: one event that could not be read, named by its SUMMARY or UID (1..MAX_TEXT
  *   bytes), and why (1..MAX_TEXT bytes); at most HANDOVER_MAX_PROBLEMS, the count of
  *   those left out goes in T.
- * - T: exactly once, last: the counts of S and P lines (which must match), the all-day
+ * - T: exactly once, last: the counts of sessions and P lines (which must match), the all-day
  *   events left out, the problems not listed. A list cut short has no T line and is
  *   rejected.
  * Text fields hold no TAB, LF or other control character (the writer replaces them
@@ -29,7 +37,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define HANDOVER_MAGIC "nudge-calendar 1"
+#define HANDOVER_MAGIC "nudge-calendar 2"
+#define HANDOVER_MAGIC_1 "nudge-calendar 1"
 #define HANDOVER_MAX_BYTES (16u << 20)
 #define HANDOVER_MAX_SESSIONS 100000u
 #define HANDOVER_MAX_PROBLEMS 200u

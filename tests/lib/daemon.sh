@@ -2,6 +2,8 @@
 # Helpers for the nudged integration tests; source after tests/lib/desktop.sh and call
 # desktop_start first.
 
+. "$top_srcdir/tests/lib/handover.sh"
+
 DAEMON_UNIT=nudged.service
 
 # daemon_install_unit: the unit as built (units/nudged.service), running the build's
