@@ -344,9 +344,13 @@ typedef struct {
         bool unnamed;   /* the last line was an E line, which the next one must name */
 } Reader;
 
-/* A session, checked and in order, before any problem. */
-static int add_parsed(Handover *h, const HandoverSession *s, unsigned lineno, char **why)
+/* A session of event e, checked and in order, before any problem. */
+static int add_parsed(Handover *h, HandoverSession *s, const Event *e, unsigned lineno,
+                      char **why)
 {
+        s->zone = e->zone;
+        s->uid = e->uid;
+        s->summary = e->summary;
         if (h->problems->len > 0)
                 FAIL("line %u: a session after the problems", lineno);
         if (h->sessions->len >= HANDOVER_MAX_SESSIONS)
@@ -399,10 +403,7 @@ static int parse_session(Reader *rd, char *line, size_t n, unsigned lineno, char
         int r = parse_times(f, &s, lineno, why);
         if (r < 0 || (r = parse_event_fields(f + 4, &e, lineno, why)) < 0)
                 return r;
-        s.zone = e.zone;
-        s.uid = e.uid;
-        s.summary = e.summary;
-        return add_parsed(rd->h, &s, lineno, why);
+        return add_parsed(rd->h, &s, &e, lineno, why);
 }
 
 /* An E line (version 2): the next event's zone, uid and summary. */
@@ -444,11 +445,7 @@ static int parse_ref(Reader *rd, char *line, size_t n, unsigned lineno, char **w
         if (rd->unnamed && k != rd->events->len - 1)
                 FAIL("line %u: not the session of the event before it", lineno);
         rd->unnamed = false;
-        const Event *e = &g_array_index(rd->events, Event, k);
-        s.zone = e->zone;
-        s.uid = e->uid;
-        s.summary = e->summary;
-        return add_parsed(rd->h, &s, lineno, why);
+        return add_parsed(rd->h, &s, &g_array_index(rd->events, Event, k), lineno, why);
 }
 
 /* A P line: one problem, a name and a reason. */
