@@ -8,6 +8,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include "decimal.h"
+
 /* The longest section id: it names the cache files (SECTION.meta within NAME_MAX). */
 #define SECTION_MAX 200u
 #define DURATION_MAX (7 * 86400)
@@ -89,15 +91,7 @@ static bool zone_name_ok(const char *s)
 /* A decimal integer in its one spelling ("0", "-5", "17"; never "+1", "-0", "007"). */
 static bool int_ok(const char *s, int64_t min, int64_t max, int64_t *out)
 {
-        gint64 v;
-        if (!g_ascii_string_to_signed(s, 10, min, max, &v, NULL))
-                return false;
-        char canon[24];
-        g_snprintf(canon, sizeof canon, "%" G_GINT64_FORMAT, v);
-        if (strcmp(canon, s) != 0)
-                return false;
-        *out = v;
-        return true;
+        return decimal_parse(s, strlen(s), min, max, out);
 }
 
 /* ---- writing ------------------------------------------------------------------------ */

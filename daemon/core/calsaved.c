@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "decimal.h"
 #include "fileio.h"
 #include "i18n.h"
 
@@ -113,17 +114,7 @@ char *calsaved_format(int64_t from, int64_t to, int64_t fetched, const char *dig
 /* A decimal integer as the format writes it: "-" only as a sign, no leading zeros. */
 static bool parse_int(const char *text, int64_t *out)
 {
-        const char *d = text[0] == '-' ? text + 1 : text;
-        if (!*d || (d[0] == '0' && (d[1] || d != text)))
-                return false;
-        for (const char *p = d; *p; p++)
-                if (!g_ascii_isdigit(*p))
-                        return false;
-        gint64 v;
-        if (!g_ascii_string_to_signed(text, 10, G_MININT64, G_MAXINT64, &v, NULL))
-                return false;
-        *out = v;
-        return true;
+        return decimal_parse(text, strlen(text), INT64_MIN, INT64_MAX, out);
 }
 
 static bool is_digest(const char *text)

@@ -8,6 +8,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include "decimal.h"
+
 /* A list with room for `sessions` sessions. */
 static Handover *handover_sized(guint sessions)
 {
@@ -280,25 +282,7 @@ static const char *field_str(Field f)
 /* A decimal integer in its one canonical spelling: "0", "-5", "17"; no "+", "-0", "007". */
 static bool parse_int(Field f, int64_t *out)
 {
-        const char *s = f.p;
-        size_t n = f.len;
-        bool neg = n > 0 && s[0] == '-';
-        if (neg) {
-                s++;
-                n--;
-        }
-        if (n == 0 || n > 19 || (s[0] == '0' && (n > 1 || neg)))
-                return false;
-        uint64_t v = 0;
-        for (size_t i = 0; i < n; i++) {
-                if (s[i] < '0' || s[i] > '9')
-                        return false;
-                v = v * 10 + (uint64_t)(s[i] - '0');
-        }
-        if (v > (uint64_t)INT64_MAX)
-                return false;
-        *out = neg ? -(int64_t)v : (int64_t)v;
-        return true;
+        return decimal_parse(f.p, f.len, INT64_MIN, INT64_MAX, out);
 }
 
 static bool parse_count(Field f, uint64_t max, uint64_t *out)
