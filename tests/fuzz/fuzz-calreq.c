@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "calreq.h"
+#include "handover.h"
 
 /* Rejected: always with a reason, never with a message. */
 static void check_rejected(int r, const void *out, char *why)
@@ -53,7 +54,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 }
                 if (r->ok != (r->list != NULL))
                         abort();
-                check_same(calreply_format(r), data, size);
+                /* A reply carrying a version 1 list is written with version 2: then the
+                 * text must be a fixed point, parsed again and formatted the same. */
+                static const char v1[] = "end\n" HANDOVER_MAGIC_1 "\n";
+                char *text = calreply_format(r);
+                if (!r->list || !memmem(data, size, v1, strlen(v1))) {
+                        check_same(text, data, size);
+                } else {
+                        CalReply *back = NULL;
+                        char *why_back = NULL;
+                        if (calreply_parse_buf(text, strlen(text), &back, &why_back) < 0)
+                                abort();
+                        char *again = calreply_format(back);
+                        if (strcmp(again, text) != 0 ||
+                            back->list->sessions->len != r->list->sessions->len)
+                                abort();
+                        g_free(again);
+                        g_free(text);
+                        calreply_free(back);
+                }
                 calreply_free(r);
         }
         return 0;
