@@ -63,6 +63,20 @@ static const struct {
          "s.ini:5: unknown key 'zzzzzz': a session takes title, weekly, monthly, once, calendar, "
          "match, refresh, every, start, until, skip, remind, duration, timezone, notes, privacy, "
          "prompt and checkin\n"},
+        {"unknown keys: words of other programs, and a few letters more or fewer",
+         L("[defaults]\nzone = UTC\nreminders = 1d\n[t]\nweekly = Tue 14:00\nname = x\n"
+           "end = 2027-01-01\nurl = https://example.org/c.ics\nTZ = UTC\ntimezones = UTC\n"
+           "zon = UTC\n"),
+         "s.ini:2: unknown key 'zone' (did you mean 'timezone'?)\n"
+         "s.ini:3: unknown key 'reminders' (did you mean 'remind'?)\n"
+         "s.ini:6: unknown key 'name' (did you mean 'title'?)\n"
+         "s.ini:7: unknown key 'end' (did you mean 'until'?)\n"
+         "s.ini:8: unknown key 'url' (did you mean 'calendar'?)\n"
+         "s.ini:9: unknown key 'tz' (did you mean 'timezone'?)\n"
+         "s.ini:10: unknown key 'timezones' (did you mean 'timezone'?)\n"
+         "s.ini:11: unknown key 'zon': a session takes title, weekly, monthly, once, calendar, "
+         "match, refresh, every, start, until, skip, remind, duration, timezone, notes, privacy, "
+         "prompt and checkin\n"},
         {"unknown key in [defaults]",
          L("[defaults]\nzzzzzz = 1\n"),
          "s.ini:2: unknown key 'zzzzzz': [defaults] takes remind, duration, timezone, notes, "

@@ -96,8 +96,31 @@ static size_t edit_distance(const char *a, const char *b)
         return row[lb];
 }
 
-static void report_unknown_key(Report *r, unsigned line, const char *key, bool defaults)
+/* Words people write for a key, from other calendar and reminder programs: for the hint. */
+static const struct {
+        const char *word;
+        KeyId key;
+} synonyms[] = {
+        {"zone", K_TIMEZONE},     {"tz", K_TIMEZONE},       {"tzid", K_TIMEZONE},
+        {"time_zone", K_TIMEZONE}, {"time-zone", K_TIMEZONE}, {"reminder", K_REMIND},
+        {"reminders", K_REMIND},  {"alarm", K_REMIND},      {"alarms", K_REMIND},
+        {"alert", K_REMIND},      {"alerts", K_REMIND},     {"name", K_TITLE},
+        {"summary", K_TITLE},     {"subject", K_TITLE},     {"length", K_DURATION},
+        {"interval", K_EVERY},    {"end", K_UNTIL},         {"ends", K_UNTIL},
+        {"from", K_START},        {"begin", K_START},       {"starts", K_START},
+        {"except", K_SKIP},       {"exclude", K_SKIP},      {"exdate", K_SKIP},
+        {"date", K_ONCE},         {"dates", K_ONCE},        {"url", K_CALENDAR},
+        {"ics", K_CALENDAR},      {"feed", K_CALENDAR},     {"link", K_CALENDAR},
+        {"check-in", K_CHECKIN},  {"check_in", K_CHECKIN},  {"private", K_PRIVACY},
+};
+
+/* The key KEY was most likely meant to be, or NULL: a word of another program, a typo
+ * (two edits at most), or a key with a few letters more or fewer ('reminders'). */
+static const char *likely_key(const char *key)
 {
+        for (size_t i = 0; i < G_N_ELEMENTS(synonyms); i++)
+                if (strcmp(key, synonyms[i].word) == 0)
+                        return keys[synonyms[i].key].name;
         const char *best = NULL;
         size_t best_d = SIZE_MAX;
         for (int k = 0; k < K_COUNT; k++) {
@@ -107,7 +130,23 @@ static void report_unknown_key(Report *r, unsigned line, const char *key, bool d
                         best = keys[k].name;
                 }
         }
-        if (best && best_d <= 2)
+        if (best_d <= 2)
+                return best;
+        size_t lk = strlen(key);
+        for (int k = 0; k < K_COUNT; k++) {
+                size_t ln = strlen(keys[k].name);
+                if (lk >= 4 && ln > lk && ln - lk <= 4 && g_str_has_suffix(keys[k].name, key))
+                        return keys[k].name;
+                if (lk > ln && lk - ln <= 3 && g_str_has_prefix(key, keys[k].name))
+                        return keys[k].name;
+        }
+        return NULL;
+}
+
+static void report_unknown_key(Report *r, unsigned line, const char *key, bool defaults)
+{
+        const char *best = likely_key(key);
+        if (best)
                 report(r, line, _("unknown key '%s' (did you mean '%s'?)"), key, best);
         else if (defaults)
                 report(r, line, _("unknown key '%s': [defaults] takes remind, duration, timezone, "
