@@ -186,6 +186,27 @@ else
 fi
 stop
 
+# Still no bus; a reminder being retried whose session is then removed from the file: dropped,
+# and the log says why (not that the session started).
+write_conf "[gone]
+title = Gone
+once = $(local_time $(((now + 3600) / 60 * 60)))
+remind = 2h
+"
+start
+check_log "a reminder due now is retried without a bus" "Could not send the reminder for gone .*trying again"
+write_conf "[other]
+title = Other
+once = $(local_time $(((now + 7200) / 60 * 60)))
+remind = 1m
+"
+if wait_file "$T/d.err" "Dropped the reminder for gone \\(no longer in the schedule\\): the session was moved or removed before any notification server took it" 10; then
+        ok "a reminder whose session left the schedule before any server took it is dropped, and the log says so"
+else
+        not_ok "a reminder whose session left the schedule before any server took it is dropped, and the log says so" "$(cat "$T/d.err")"
+fi
+stop
+
 # The sd_notify protocol, as systemd would see it: READY=1 with a STATUS=, WATCHDOG=1 at
 # half the interval, RELOADING=1 then READY=1 around a SIGHUP reload.
 cat >"$T/listen.py" <<'PY'

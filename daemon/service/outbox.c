@@ -170,7 +170,11 @@ static void drop_stale(Outbox *ob, GHashTable *due_keys)
                 Occurrence o;
                 bool known;
                 g_autofree char *what = describe_pending(ob, p, &o, &known);
-                if (p->checkin)
+                if (!known)
+                        log_warning("Dropped the %s for %s: the session was moved or removed "
+                                    "before any notification server took it",
+                                    p->checkin ? "check-in" : "reminder", what);
+                else if (p->checkin)
                         log_warning("Dropped the check-in for %s: its day ended before any "
                                     "notification server took it", what);
                 else
