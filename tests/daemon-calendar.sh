@@ -116,12 +116,12 @@ tap_is "... without going back to the saved copy" \
 
 # ---- a restart: the saved copy before the reader answers ----------------------------------
 # The file is still garbage: whatever reader answers, the sessions can come only from the
-# saved copy. (nudged's unit Wants= the reader's socket, so the restart starts it again
-# with the real reader behind it; the slow one serves where nudged starts it itself.)
+# saved copy. (nudged's unit Wants= the reader's socket, so the restart below starts the
+# socket again; whichever reader then answers, the garbage file gives it no session.)
 SLOW=$DESKTOP_DIR/slow-reader
 printf '#!/bin/sh\nexec sleep 60\n' >"$SLOW" && chmod +x "$SLOW"
 systemctl --user set-environment NUDGE_CALENDAR="$SLOW"
-# Without the socket, nudged starts the reader itself: the slow one.
+# The slow reader, for any read nudged starts itself while the socket is down.
 systemctl --user stop nudge-calendar.socket
 rm -f "$XDG_RUNTIME_DIR/nudge-calendar.socket"
 systemctl --user restart "$DAEMON_UNIT" || desktop_bail "nudged did not restart: $(daemon_log | tail -n 5)"
